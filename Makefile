@@ -1,0 +1,49 @@
+# qsnn: the README's two commands.
+#   make demo   train a small Q-SNN on Fashion-MNIST and take it through qsnn
+#   make test   build everything and run every test suite (CTest)
+# Both install the Debian packages they need first (scripts/bootstrap).
+#
+# Variables: BUILD_DIR (build), BUILD_TYPE (Release), CMAKE_FLAGS (extra
+# -D options for a first configure), JOBS (parallel build jobs: nproc).
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all bootstrap configure build test demo docs format clean help
+
+all: build
+
+help:
+	@sed -n '1,/^$$/p' Makefile
+
+bootstrap:
+	@scripts/bootstrap
+
+# Configure once; afterwards Ninja re-runs CMake by itself when a
+# CMakeLists.txt changes.
+configure: bootstrap
+	@if [ ! -f "$(BUILD_DIR)/build.ninja" ]; then \
+	  cmake -G Ninja -S . -B "$(BUILD_DIR)" \
+	    -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS); \
+	fi
+
+build: configure
+	@cmake --build "$(BUILD_DIR)" -j $(JOBS)
+
+test: build
+	@scripts/run-tests "$(BUILD_DIR)"
+
+demo: build
+	@scripts/demo "$(BUILD_DIR)"
+
+# Regenerates docs/dialect/QSNNOps.md from the ODS definitions.
+docs: configure
+	@cmake --build "$(BUILD_DIR)" --target qsnn-dialect-doc
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf "$(BUILD_DIR)"

@@ -1,0 +1,478 @@
+//===- QSNNOps.cpp - qsnn op verifiers and shape inference ----------------===//
+//
+// Verifiers reject what the semantics of DESIGN.md §3 cannot run, with a
+// message that names the offending value; inferReturnTypes explains shape
+// mismatches (it also runs when an op is verified).
+//
+//===----------------------------------------------------------------------===//
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+#include "qsnn/Dialect/QSNN/QSNNShapes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+#include <cstdio>
+
+using namespace mlir;
+using namespace mlir::qsnn;
+
+namespace {
+
+LogicalResult fail(std::optional<Location> loc, const Twine &message) {
+  return emitOptionalError(loc, message);
+}
+
+RankedTensorType f32Tensor(MLIRContext *context, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, Float32Type::get(context));
+}
+
+/// Numbers in messages: "128", "0.25", "1e-07" rather than APFloat's
+/// "1.280000e+02".
+std::string formatNumber(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
+}
+
+bool allPositive(ArrayRef<int64_t> values) {
+  return llvm::all_of(values, [](int64_t v) { return v > 0; });
+}
+
+bool allNonNegative(ArrayRef<int64_t> values) {
+  return llvm::all_of(values, [](int64_t v) { return v >= 0; });
+}
+
+/// Checks the window attributes shared by convolution and pooling.
+LogicalResult checkWindow(std::optional<Location> loc, ArrayRef<int64_t> kernel,
+                          ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
+                          ArrayRef<int64_t> dilations) {
+  if (kernel.size() != 2 || !allPositive(kernel))
+    return fail(loc, "kernel must have 2 positive entries [kh, kw]");
+  if (strides.size() != 2 || !allPositive(strides))
+    return fail(loc, "strides must have 2 positive entries [sh, sw]");
+  if (padding.size() != 4 || !allNonNegative(padding))
+    return fail(loc, "padding must have 4 non-negative entries "
+                     "[top, left, bottom, right]");
+  if (dilations.size() != 2 || !allPositive(dilations))
+    return fail(loc, "dilations must have 2 positive entries [dh, dw]");
+  return success();
+}
+
+/// Infers [N, C, OH, OW] for a 2-D sliding window over an NCHW input.
+LogicalResult inferWindowShape(std::optional<Location> loc,
+                               ArrayRef<int64_t> input, int64_t channels,
+                               ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> padding,
+                               ArrayRef<int64_t> dilations, bool ceilMode,
+                               SmallVectorImpl<int64_t> &result) {
+  result.assign({input[0], channels});
+  for (int d = 0; d < 2; ++d) {
+    int64_t out = windowOutputSize(input[2 + d], kernel[d], strides[d],
+                                   padding[d], padding[d + 2], dilations[d],
+                                   ceilMode);
+    if (!ShapedType::isDynamic(out) && out < 1)
+      return fail(loc, Twine("window of extent ") +
+                           Twine(dilations[d] * (kernel[d] - 1) + 1) +
+                           " does not fit spatial dimension " + Twine(2 + d) +
+                           " of size " + Twine(input[2 + d]) +
+                           " with padding " + Twine(padding[d]) + "+" +
+                           Twine(padding[d + 2]));
+    result.push_back(out);
+  }
+  return success();
+}
+
+LogicalResult expectRank(std::optional<Location> loc, StringRef what,
+                         Type type, int64_t rank) {
+  auto shaped = cast<RankedTensorType>(type);
+  if (shaped.getRank() != rank)
+    return fail(loc, Twine(what) + " must have rank " + Twine(rank) +
+                         ", got " + Twine(shaped.getRank()));
+  return success();
+}
+
+/// Calls `visit(index, value)` on every element of a float constant; returns
+/// false if the constant's storage cannot be read here.
+template <typename Visit>
+bool visitFloatConstant(ElementsAttr attr, Visit visit) {
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    int64_t index = 0;
+    for (float value : dense.getValues<float>())
+      if (!visit(index++, value))
+        break;
+    return true;
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> values = resource.tryGetAsArrayRef();
+    if (!values)
+      return false;
+    for (auto [index, value] : llvm::enumerate(*values))
+      if (!visit(index, value))
+        break;
+    return true;
+  }
+  return false;
+}
+
+/// Binary weights hold only ±1, int8 weights only integers in [-127, 127].
+/// Weights that are not constants are checked where they become constant.
+LogicalResult verifyWeightValues(Operation *op, Value weight,
+                                 WeightQuant quant) {
+  if (quant == WeightQuant::Float)
+    return success();
+  ElementsAttr attr;
+  if (!matchPattern(weight, m_Constant(&attr)))
+    return success();
+  std::optional<std::pair<int64_t, float>> bad;
+  visitFloatConstant(attr, [&](int64_t index, float value) {
+    bool ok = quant == WeightQuant::Binary
+                  ? (value == 1.0f || value == -1.0f)
+                  : (std::nearbyint(value) == value && std::fabs(value) <= 127);
+    if (!ok)
+      bad = {index, value};
+    return ok;
+  });
+  if (!bad)
+    return success();
+  return op->emitOpError()
+         << (quant == WeightQuant::Binary
+                 ? "binary weights must be -1 or +1"
+                 : "int8 weights must be integers in [-127, 127]")
+         << "; weight element " << bad->first << " is "
+         << formatNumber(bad->second);
+}
+
+/// Checks scale/bias lengths and the scale a quantization mode requires.
+template <typename OpT>
+LogicalResult verifySynaptic(OpT op) {
+  int64_t outputs = op.getNumOutputChannels();
+  WeightQuant quant = op.getQuant();
+  if (quant != WeightQuant::Float && !op.getScale())
+    return op.emitOpError()
+           << stringifyWeightQuant(quant)
+           << " weights need a per-output-channel scale";
+  for (auto [name, value] : {std::pair<StringRef, Value>{"scale", op.getScale()},
+                             {"bias", op.getBias()}}) {
+    if (!value)
+      continue;
+    int64_t length = cast<RankedTensorType>(value.getType()).getDimSize(0);
+    if (!ShapedType::isDynamic(outputs) && length != outputs)
+      return op.emitOpError() << name << " has " << length
+                              << " entries but the weight has " << outputs
+                              << " output channels";
+  }
+  return verifyWeightValues(op, op.getWeight(), quant);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Custom assembly: `qsnn.conv2d binary %x, %w ...`
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseWeightQuantKeyword(OpAsmParser &parser,
+                                           WeightQuantAttr &quant) {
+  StringRef keyword;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseKeyword(&keyword))
+    return failure();
+  std::optional<WeightQuant> value = symbolizeWeightQuant(keyword);
+  if (!value)
+    return parser.emitError(loc) << "expected weight quantization 'binary', "
+                                    "'int8' or 'float', got '"
+                                 << keyword << "'";
+  quant = WeightQuantAttr::get(parser.getContext(), *value);
+  return success();
+}
+
+static void printWeightQuantKeyword(OpAsmPrinter &printer, Operation *,
+                                    WeightQuantAttr quant) {
+  printer << stringifyWeightQuant(quant.getValue());
+}
+
+//===----------------------------------------------------------------------===//
+// NormalizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult NormalizeOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (input.getRank() < 2)
+    return fail(loc, "input must have rank >= 2 with channels in dimension 1");
+  inferred.push_back(f32Tensor(context, input.getShape()));
+  return success();
+}
+
+LogicalResult NormalizeOp::verify() {
+  int64_t channels = getInput().getType().getDimSize(1);
+  if (getZeroPoint().size() != getScale().size())
+    return emitOpError() << "has " << getZeroPoint().size()
+                         << " zero points but " << getScale().size()
+                         << " scales";
+  if (!ShapedType::isDynamic(channels) &&
+      static_cast<int64_t>(getScale().size()) != channels)
+    return emitOpError() << "needs one zero point and scale per channel: "
+                         << channels << " channels, " << getScale().size()
+                         << " given";
+  for (auto [c, scale] : llvm::enumerate(getScale()))
+    if (!std::isfinite(scale) || scale == 0.0)
+      return emitOpError() << "scale of channel " << c
+                           << " must be finite and non-zero, got "
+                           << formatNumber(scale);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// EncodeOp / ReadoutOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult EncodeOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (input.getRank() < 1)
+    return fail(loc, "input must have a batch dimension");
+  SmallVector<int64_t> shape(input.getShape());
+  if (!ShapedType::isDynamic(shape[0]))
+    shape[0] *= adaptor.getTimeSteps();
+  inferred.push_back(f32Tensor(context, shape));
+  return success();
+}
+
+LogicalResult ReadoutOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (failed(expectRank(loc, "readout input [T*N, K]", input, 2)))
+    return failure();
+  SmallVector<int64_t> shape(input.getShape());
+  int64_t steps = adaptor.getTimeSteps();
+  if (!ShapedType::isDynamic(shape[0])) {
+    if (shape[0] % steps != 0)
+      return fail(loc, Twine("leading dimension ") + Twine(shape[0]) +
+                           " is not a multiple of time_steps " + Twine(steps));
+    shape[0] /= steps;
+  }
+  inferred.push_back(f32Tensor(context, shape));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp / LinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  Type inputType = adaptor.getInput().getType();
+  Type weightType = adaptor.getWeight().getType();
+  if (failed(expectRank(loc, "conv2d input [N, C, H, W]", inputType, 4)) ||
+      failed(expectRank(loc, "conv2d weight [O, I, KH, KW]", weightType, 4)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
+  if (llvm::any_of(weight, ShapedType::isDynamic))
+    return fail(loc, "conv2d weight must have a static shape");
+  int64_t groups = adaptor.getGroups();
+  if (!ShapedType::isDynamic(input[1]) && input[1] != weight[1] * groups)
+    return fail(loc, Twine("input has ") + Twine(input[1]) +
+                         " channels but the weight expects " +
+                         Twine(weight[1]) + " x groups " + Twine(groups));
+  if (weight[0] % groups != 0)
+    return fail(loc, Twine(weight[0]) +
+                         " output channels are not divisible by groups " +
+                         Twine(groups));
+  if (failed(checkWindow(loc, weight.drop_front(2), adaptor.getStrides(),
+                         adaptor.getPadding(), adaptor.getDilations())))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferWindowShape(loc, input, weight[0], weight.drop_front(2),
+                              adaptor.getStrides(), adaptor.getPadding(),
+                              adaptor.getDilations(), /*ceilMode=*/false,
+                              shape)))
+    return failure();
+  inferred.push_back(f32Tensor(context, shape));
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() { return verifySynaptic(*this); }
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  Type inputType = adaptor.getInput().getType();
+  Type weightType = adaptor.getWeight().getType();
+  if (failed(expectRank(loc, "linear input [M, K]", inputType, 2)) ||
+      failed(expectRank(loc, "linear weight [O, K]", weightType, 2)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
+  if (!ShapedType::isDynamic(input[1]) && !ShapedType::isDynamic(weight[1]) &&
+      input[1] != weight[1])
+    return fail(loc, Twine("input has ") + Twine(input[1]) +
+                         " features but the weight expects " +
+                         Twine(weight[1]));
+  inferred.push_back(f32Tensor(context, {input[0], weight[0]}));
+  return success();
+}
+
+LogicalResult LinearOp::verify() { return verifySynaptic(*this); }
+
+//===----------------------------------------------------------------------===//
+// BatchNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::verify() {
+  RankedTensorType input = getInput().getType();
+  if (input.getRank() != 2 && input.getRank() != 4)
+    return emitOpError() << "input must have rank 2 or 4, got "
+                         << input.getRank();
+  int64_t channels = input.getDimSize(1);
+  int64_t length = getGamma().getType().getDimSize(0);
+  if (!ShapedType::isDynamic(channels) && length != channels)
+    return emitOpError() << "parameters have " << length
+                         << " entries but the input has " << channels
+                         << " channels";
+  if (!(getEpsilon().convertToDouble() > 0.0))
+    return emitOpError() << "epsilon must be positive";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LIFOp
+//===----------------------------------------------------------------------===//
+
+int64_t LIFOp::getNumLevels() {
+  int64_t bits = getMembraneBits();
+  if (bits == 32)
+    return 0;
+  return getLevels() == Levels::Signed ? (int64_t{1} << (bits - 1)) - 1
+                                       : (int64_t{1} << bits) - 1;
+}
+
+LogicalResult LIFOp::verify() {
+  int64_t bits = getMembraneBits();
+  if (bits != 2 && bits != 4 && bits != 8 && bits != 32)
+    return emitOpError() << "membrane_bits must be 2, 4, 8 or 32 "
+                            "(unquantized), got "
+                         << bits;
+  RankedTensorType type = getInput().getType();
+  if (type.getRank() < 1)
+    return emitOpError() << "input must have a time-merged batch dimension";
+  int64_t leading = type.getDimSize(0);
+  int64_t steps = getTimeSteps();
+  if (!ShapedType::isDynamic(leading) && leading % steps != 0)
+    return emitOpError() << "leading dimension " << leading
+                         << " is not a multiple of time_steps " << steps;
+  double tau = getTau().convertToDouble();
+  if (!(tau > 0.0 && tau <= 1.0))
+    return emitOpError() << "tau must be in (0, 1], got " << formatNumber(tau);
+  double threshold = getThreshold().convertToDouble();
+  if (!(threshold > 0.0) || !std::isfinite(threshold))
+    return emitOpError() << "threshold must be positive and finite, got "
+                         << formatNumber(threshold);
+  std::optional<APFloat> alpha = getAlphaU();
+  if (bits != 32 && !alpha)
+    return emitOpError() << "membrane_bits = " << bits
+                         << " needs alpha_u, the membrane range the "
+                            "quantizer was trained with";
+  if (alpha && !(alpha->convertToDouble() > 0.0 &&
+                 std::isfinite(alpha->convertToDouble())))
+    return emitOpError() << "alpha_u must be positive and finite, got "
+                         << formatNumber(alpha->convertToDouble());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+template <typename Adaptor>
+static LogicalResult inferPoolType(MLIRContext *context,
+                                   std::optional<Location> loc,
+                                   Adaptor adaptor,
+                                   SmallVectorImpl<Type> &inferred) {
+  Type inputType = adaptor.getInput().getType();
+  if (failed(expectRank(loc, "pool input [N, C, H, W]", inputType, 4)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  SmallVector<int64_t, 2> unitDilations = {1, 1};
+  if (failed(checkWindow(loc, adaptor.getKernel(), adaptor.getStrides(),
+                         adaptor.getPadding(), unitDilations)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferWindowShape(loc, input, input[1], adaptor.getKernel(),
+                              adaptor.getStrides(), adaptor.getPadding(),
+                              unitDilations, adaptor.getCeilMode(), shape)))
+    return failure();
+  inferred.push_back(f32Tensor(context, shape));
+  return success();
+}
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferPoolType(context, loc, adaptor, inferred);
+}
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferPoolType(context, loc, adaptor, inferred);
+}
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  Type inputType = adaptor.getInput().getType();
+  if (failed(expectRank(loc, "global_avg_pool input [N, C, H, W]", inputType,
+                        4)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  inferred.push_back(f32Tensor(context, {input[0], input[1], 1, 1}));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// FlattenOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  int64_t axis = adaptor.getAxis();
+  if (axis > input.getRank())
+    return fail(loc, Twine("axis ") + Twine(axis) + " exceeds the input rank " +
+                         Twine(input.getRank()));
+  auto product = [](ArrayRef<int64_t> dims) {
+    int64_t result = 1;
+    for (int64_t d : dims) {
+      if (ShapedType::isDynamic(d))
+        return ShapedType::kDynamic;
+      result *= d;
+    }
+    return result;
+  };
+  ArrayRef<int64_t> shape = input.getShape();
+  inferred.push_back(f32Tensor(
+      context, {product(shape.take_front(axis)), product(shape.drop_front(axis))}));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "qsnn/Dialect/QSNN/QSNNOps.cpp.inc"

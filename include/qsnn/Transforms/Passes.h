@@ -1,0 +1,18 @@
+//===- Passes.h - qsnn-level passes -----------------------------*- C++ -*-===//
+#ifndef QSNN_TRANSFORMS_PASSES_H
+#define QSNN_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::qsnn {
+
+#define GEN_PASS_DECL
+#include "qsnn/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "qsnn/Transforms/Passes.h.inc"
+
+} // namespace mlir::qsnn
+
+#endif // QSNN_TRANSFORMS_PASSES_H

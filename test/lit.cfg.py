@@ -1,0 +1,25 @@
+# lit configuration for qsnn's FileCheck suites (Dialect/, Import/,
+# Transforms/, Conversion/, Target/). Loaded through the generated
+# build/test/lit.site.cfg.py, which sets the paths below.
+import os
+
+import lit.formats
+import lit.util
+
+config.name = "qsnn"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
+                   "unit"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qsnn_obj_root, "test")
+
+# Our tools first, then FileCheck/not/count from LLVM 19.
+path = os.pathsep.join([config.qsnn_tools_dir, config.llvm_tools_dir,
+                        config.environment.get("PATH", os.environ["PATH"])])
+config.environment["PATH"] = path
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%qsnn_src", config.qsnn_src_root))
+
+if config.qsnn_enable_train:
+    config.available_features.add("train")
