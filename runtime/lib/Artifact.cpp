@@ -1,0 +1,199 @@
+//===- Artifact.cpp - open, validate and close a compiled artifact --------===//
+#include "RuntimeInternal.h"
+
+#include <nlohmann/json.hpp>
+
+#include <dlfcn.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+using namespace qsnn::runtime;
+
+namespace {
+
+bool isDirectory(const std::string &path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+bool isFile(const std::string &path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+/// Reads model.json's symbol prefix after checking its ABI version, so that
+/// an artifact of another version is named as such before it is loaded.
+qsnn_rt_status readManifest(const std::string &dir, std::string &name) {
+  std::string file = dir + "/model.json";
+  std::ifstream stream(file);
+  if (!stream)
+    return fail(QSNN_RT_ERR_NOT_FOUND,
+                "'" + dir + "' is not a qsnn artifact: " + file +
+                    " not found (write one with qsnn-compile -o " + dir + ")");
+  std::stringstream text;
+  text << stream.rdbuf();
+  nlohmann::json manifest = nlohmann::json::parse(text.str(), nullptr,
+                                                   /*allow_exceptions=*/false);
+  if (manifest.is_discarded() || !manifest.is_object())
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                file + " is not valid JSON (truncated or overwritten?)");
+  auto version = manifest.find("abi_version");
+  if (version == manifest.end() || !version->is_number_unsigned())
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                file + " has no abi_version: not a qsnn artifact manifest");
+  if (version->get<uint64_t>() != QSNN_ABI_VERSION)
+    return fail(QSNN_RT_ERR_ABI_VERSION,
+                "'" + dir + "' was compiled for qsnn ABI version " +
+                    std::to_string(version->get<uint64_t>()) +
+                    "; this runtime supports version " +
+                    std::to_string(QSNN_ABI_VERSION) +
+                    ": recompile the model with this qsnn-compile");
+  auto symbol = manifest.find("name");
+  if (symbol == manifest.end() || !symbol->is_string() ||
+      symbol->get<std::string>().empty())
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                file + " has no \"name\" (the artifact's symbol prefix)");
+  name = symbol->get<std::string>();
+  return QSNN_RT_OK;
+}
+
+qsnn_rt_status checkDescs(const std::string &where, const char *kind,
+                          const qsnn_tensor_desc *descs, int32_t count) {
+  if (count < 1 || count > 64 || !descs)
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                where + " declares " + std::to_string(count) + " " + kind +
+                    "s");
+  for (int32_t i = 0; i < count; ++i) {
+    const qsnn_tensor_desc &d = descs[i];
+    bool ok = d.rank >= 0 && d.rank <= QSNN_MAX_RANK &&
+              dtypeBytes(d.dtype) != 0 && d.batch_dim >= -1 &&
+              d.batch_dim < d.rank;
+    for (int32_t r = 0; ok && r < d.rank; ++r)
+      ok = d.shape[r] > 0;
+    if (!ok)
+      return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                  where + " has a malformed description of " + kind + " " +
+                      std::to_string(i));
+  }
+  return QSNN_RT_OK;
+}
+
+qsnn_rt_status checkInfo(const std::string &where,
+                         const qsnn_model_info *info) {
+  if (!info || info->magic != QSNN_ABI_MAGIC)
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                where + " does not describe a qsnn model (bad magic)");
+  if (info->abi_version != QSNN_ABI_VERSION)
+    return fail(QSNN_RT_ERR_ABI_VERSION,
+                where + " was compiled for qsnn ABI version " +
+                    std::to_string(info->abi_version) +
+                    "; this runtime supports version " +
+                    std::to_string(QSNN_ABI_VERSION));
+  if (info->batch < 1)
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                where + " declares batch " + std::to_string(info->batch));
+  if (qsnn_rt_status s =
+          checkDescs(where, "input", info->inputs, info->num_inputs))
+    return s;
+  return checkDescs(where, "output", info->outputs, info->num_outputs);
+}
+
+} // namespace
+
+extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_open(const char *path,
+                                                       qsnn_model **out) {
+  clearError();
+  if (!path || !out)
+    return fail(QSNN_RT_ERR_ARGUMENT, "qsnn_model_open: null argument");
+  *out = nullptr;
+  std::string dir = path;
+  if (!isDirectory(dir))
+    return fail(QSNN_RT_ERR_NOT_FOUND,
+                "artifact folder '" + dir + "' does not exist");
+  std::string name;
+  if (qsnn_rt_status s = readManifest(dir, name))
+    return s;
+  std::string library = dir + "/model.so";
+  if (!isFile(library))
+    return fail(QSNN_RT_ERR_NOT_FOUND, library + " not found");
+
+  if (qsnn_rt_status s = checkSharedLibrary(library))
+    return s;
+
+  auto model = std::make_unique<qsnn_model>();
+  model->path = dir;
+  model->library = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!model->library) {
+    const char *reason = dlerror();
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                library + " is not a loadable shared library (truncated or "
+                          "foreign file?): " +
+                    (reason ? reason : "unknown reason"));
+  }
+  auto info = reinterpret_cast<qsnn_info_fn>(
+      dlsym(model->library, (name + "_info").c_str()));
+  model->run = reinterpret_cast<qsnn_run_fn>(
+      dlsym(model->library, (name + "_run").c_str()));
+  if (!info || !model->run) {
+    qsnn_model_close(model.release());
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                library + " does not export " + name + "_info and " + name +
+                    "_run: not a qsnn artifact named '" + name + "'");
+  }
+  model->info = info();
+  if (qsnn_rt_status s = checkInfo(library, model->info)) {
+    std::string message = qsnn_last_error();
+    qsnn_model_close(model.release());
+    return fail(s, message);
+  }
+  if (!qsnn_cpu_supports(model->info->target_triple,
+                         model->info->target_features)) {
+    std::string message = dir + ": " + qsnn_last_error();
+    qsnn_model_close(model.release());
+    return fail(QSNN_RT_ERR_UNSUPPORTED_CPU, message);
+  }
+
+  const qsnn_model_info &i = *model->info;
+  model->workspaceBytes = i.workspace_bytes;
+  model->workspace = alignedAlloc(i.workspace_bytes);
+  bool allocated = model->workspace != nullptr;
+  for (int32_t k = 0; allocated && k < i.num_inputs; ++k) {
+    model->inputStaging.push_back(alignedAlloc(descBytes(i.inputs[k], i.batch)));
+    allocated = model->inputStaging.back() != nullptr;
+  }
+  for (int32_t k = 0; allocated && k < i.num_outputs; ++k) {
+    model->outputStaging.push_back(
+        alignedAlloc(descBytes(i.outputs[k], i.batch)));
+    allocated = model->outputStaging.back() != nullptr;
+  }
+  if (!allocated) {
+    qsnn_model_close(model.release());
+    return fail(QSNN_RT_ERR_OUT_OF_MEMORY,
+                "cannot allocate the " + std::to_string(i.workspace_bytes) +
+                    "-byte workspace of " + dir);
+  }
+  *out = model.release();
+  return QSNN_RT_OK;
+}
+
+extern "C" QSNN_EXPORT void qsnn_model_close(qsnn_model *model) {
+  if (!model)
+    return;
+  model->inputStaging.clear();
+  model->outputStaging.clear();
+  model->workspace.reset();
+  if (model->library)
+    dlclose(model->library);
+  delete model;
+}
+
+extern "C" QSNN_EXPORT const qsnn_model_info *
+qsnn_model_get_info(const qsnn_model *model) {
+  return model ? model->info : nullptr;
+}
+
+extern "C" QSNN_EXPORT uint64_t
+qsnn_model_workspace_bytes(const qsnn_model *model) {
+  return model ? model->workspaceBytes : 0;
+}

@@ -1,0 +1,44 @@
+//===- Modes.h - what qsnn-run can do with an artifact ----------*- C++ -*-===//
+#ifndef QSNN_TOOLS_QSNN_RUN_MODES_H
+#define QSNN_TOOLS_QSNN_RUN_MODES_H
+
+#include "Artifact.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace qsnn::run {
+
+/// Exit codes: 0 all outputs as expected, 1 a mismatch, 2 an error.
+enum ExitCode { Success = 0, Mismatch = 1, Failure = 2 };
+
+struct TestDataOptions {
+  std::vector<std::string> dirs;
+  double rtol = 1e-5, atol = 1e-6;
+};
+
+struct DatasetOptions {
+  std::string name, dataDir;
+  int64_t limit = -1, batch = 0;
+  bool progress = true;
+};
+
+/// Runs every test-data folder and compares the outputs; fills `report`.
+ExitCode runTestData(Artifact &artifact, const TestDataOptions &options,
+                     nlohmann::json &report, std::string &error);
+
+/// Evaluates accuracy on a data set's test split; fills `report`.
+ExitCode runDataset(Artifact &artifact, const DatasetOptions &options,
+                    nlohmann::json &report, std::string &error);
+
+/// The artifact's own description (shapes, target, workspace).
+nlohmann::json describeArtifact(const Artifact &artifact);
+
+/// Peak resident set size of this process in bytes.
+uint64_t peakRssBytes();
+
+} // namespace qsnn::run
+
+#endif // QSNN_TOOLS_QSNN_RUN_MODES_H
