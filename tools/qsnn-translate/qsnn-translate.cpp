@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "qsnn/Dialect/QSNN/QSNNDialect.h"
+#include "qsnn/Import/ImportONNX.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllTranslations.h"
@@ -12,6 +13,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
+  mlir::qsnn::registerImportOnnxTranslation();
   return mlir::failed(mlir::mlirTranslateMain(
       argc, argv, "qsnn translation driver: ONNX import and code emission\n"));
 }

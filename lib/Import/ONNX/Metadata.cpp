@@ -1,0 +1,113 @@
+//===- Metadata.cpp - model metadata to module attributes -----------------===//
+//
+// The lowering reads the schema facts it needs (DESIGN.md §5) from module
+// attributes: qsnn.time_steps, qsnn.input_kind, qsnn.class_names,
+// qsnn.model_name and qsnn.opset.
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include <onnx/onnx_pb.h>
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/JSON.h"
+
+using namespace mlir;
+using namespace mlir::qsnn;
+using namespace mlir::qsnn::onnx_import;
+
+/// Class names are a JSON array of strings (what qsnn-train writes) or, for
+/// hand-written onnxtext, where strings cannot hold quotes, a comma-separated
+/// list.
+static FailureOr<SmallVector<std::string>>
+parseClassNames(llvm::StringRef text) {
+  SmallVector<std::string> names;
+  if (text.trim().starts_with("[")) {
+    llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
+    if (!json) {
+      llvm::consumeError(json.takeError());
+      return failure();
+    }
+    const llvm::json::Array *array = json->getAsArray();
+    if (!array)
+      return failure();
+    for (const llvm::json::Value &entry : *array) {
+      std::optional<llvm::StringRef> name = entry.getAsString();
+      if (!name)
+        return failure();
+      names.push_back(name->str());
+    }
+    return names;
+  }
+  SmallVector<llvm::StringRef> parts;
+  text.split(parts, ',');
+  for (llvm::StringRef part : parts)
+    names.push_back(part.trim().str());
+  return names;
+}
+
+LogicalResult Importer::importMetadata(ModuleOp module) {
+  llvm::StringMap<std::string> meta;
+  for (const onnx::StringStringEntryProto &entry : model.metadata_props())
+    meta[entry.key()] = entry.value();
+
+  auto it = meta.find("qsnn.schema_version");
+  if (it != meta.end() && it->second != "1")
+    return error() << "qsnn.schema_version '" << it->second
+                   << "' is not supported (this importer reads version 1)";
+
+  it = meta.find("qsnn.time_steps");
+  if (it != meta.end()) {
+    int64_t steps;
+    if (llvm::StringRef(it->second).trim().getAsInteger(10, steps) || steps < 1)
+      return error() << "metadata qsnn.time_steps must be a positive "
+                        "integer, got '"
+                     << it->second << "'";
+    metaTimeSteps = steps;
+    module->setAttr("qsnn.time_steps", b.getI64IntegerAttr(steps));
+  }
+
+  std::string kind;
+  it = meta.find("qsnn.input_kind");
+  if (it != meta.end()) {
+    kind = it->second;
+    if (kind != "static" && kind != "events")
+      return error() << "metadata qsnn.input_kind must be 'static' or "
+                        "'events', got '"
+                     << kind << "'";
+  } else {
+    // Without metadata: event frames are the rank-5 uint8 inputs of §5.
+    kind = "static";
+    for (const onnx::ValueInfoProto &input : model.graph().input())
+      if (input.type().tensor_type().elem_type() == kUInt8 &&
+          input.type().tensor_type().shape().dim_size() == 5)
+        kind = "events";
+  }
+  module->setAttr("qsnn.input_kind", b.getStringAttr(kind));
+
+  it = meta.find("qsnn.class_names");
+  if (it != meta.end()) {
+    FailureOr<SmallVector<std::string>> names = parseClassNames(it->second);
+    if (failed(names))
+      return error() << "metadata qsnn.class_names must be a JSON array of "
+                        "strings or a comma-separated list";
+    SmallVector<Attribute> attrs;
+    for (const std::string &name : *names)
+      attrs.push_back(b.getStringAttr(name));
+    module->setAttr("qsnn.class_names", b.getArrayAttr(attrs));
+  }
+
+  // Graph inputs made constants by --bind-input, in graph order.
+  SmallVector<Attribute> bound;
+  for (const onnx::ValueInfoProto &input : model.graph().input())
+    if (options.boundInputs.count(input.name()))
+      bound.push_back(b.getStringAttr(input.name()));
+  if (!bound.empty())
+    module->setAttr("qsnn.bound_inputs", b.getArrayAttr(bound));
+
+  module->setAttr("qsnn.model_name", b.getStringAttr(model.graph().name()));
+  auto opset = opsets.find("");
+  if (opset != opsets.end())
+    module->setAttr("qsnn.opset", b.getI64IntegerAttr(opset->second));
+  return success();
+}
