@@ -4,7 +4,9 @@
 // dialect and pass, for lit tests and for running pipelines by hand.
 //
 //===----------------------------------------------------------------------===//
+#include "qsnn/Conversion/Passes.h"
 #include "qsnn/Dialect/QSNN/QSNNDialect.h"
+#include "qsnn/Target/CPU/Passes.h"
 #include "qsnn/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -16,6 +18,8 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::qsnn::registerQSNNPasses();
+  mlir::qsnn::registerQSNNConversionPasses();
+  mlir::qsnn::registerQSNNCPUPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

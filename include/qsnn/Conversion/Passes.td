@@ -1,0 +1,33 @@
+//===- Passes.td - qsnn conversion passes ------------------*- tablegen -*-===//
+#ifndef QSNN_CONVERSION_PASSES_TD
+#define QSNN_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertQSNNToLinalg : Pass<"convert-qsnn-to-linalg"> {
+  let summary = "Lower float-level qsnn ops to linalg, tensor, arith, math "
+                "and scf on tensors";
+  let description = [{
+    Implements the eval semantics of DESIGN.md §3 with upstream ops so that
+    every later stage (bufferization, loops, LLVM; the HLS emitter) works on
+    upstream IR only. Each op becomes a short sequence: synaptic layers a
+    zero-padded `linalg.conv_2d_nchw_fchw` / `conv_2d_ngchw_gfchw` /
+    `matmul_transpose_b` plus a per-output-channel affine `linalg.generic`;
+    `qsnn.lif` an `scf.for` over the T time steps that carries the membrane
+    tensor and writes each step's spikes into its slice of the time-merged
+    output; pools `linalg.pooling_nchw_sum/max` with constant divisors.
+    Floating-point operations follow the trainer's order (for example
+    `Q(x) = round(L * clip(x / alpha, -1, 1)) * (alpha / L)` with round half to
+    even) so that the lowered model reproduces the trained one.
+
+    Every qsnn op must have static shapes (the importer fixes the batch);
+    otherwise the pass fails with an error naming the op.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // QSNN_CONVERSION_PASSES_TD

@@ -1,0 +1,83 @@
+//===- ModelDescription.h - what an artifact says about its model -*- C++ -*-===//
+//
+// The facts about a compiled model that the ABI info struct, model.h and
+// model.json report: interface, time steps, target and memory plan. Read
+// from the qsnn-level module (the importer's IR contract) before lowering,
+// completed by the pipeline (memory plan) and code generation (target).
+//
+//===----------------------------------------------------------------------===//
+#ifndef QSNN_TARGET_CPU_MODELDESCRIPTION_H
+#define QSNN_TARGET_CPU_MODELDESCRIPTION_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <string>
+
+namespace mlir::qsnn::cpu {
+
+/// Element types at the ABI; the values are those of `qsnn_dtype`.
+enum class DType : int32_t { UInt8 = 1, Float32 = 2, Int64 = 3 };
+
+/// "uint8", "float32", "int64".
+llvm::StringRef getDTypeName(DType dtype);
+
+struct TensorDescription {
+  std::string name; // `qsnn.name` of the argument/result, else input_<i>
+  DType dtype = DType::Float32;
+  llvm::SmallVector<int64_t> shape;
+  /// The dimension that indexes samples, -1 if none (qsnn_tensor_desc).
+  int64_t batchDim = 0;
+  int64_t getNumBytes() const;
+};
+
+/// Bytes of memory the artifact needs, by kind (see PlanMemory in
+/// Passes.td for the workspace fields).
+struct MemoryPlan {
+  int64_t weightBytes = 0;     // constant tensors in read-only data
+  int64_t workspaceBytes = 0;  // the caller's workspace (planned size)
+  int64_t activationBytes = 0; // live at the peak: buffers between ops
+  int64_t scratchBytes = 0;    // live at the peak: per-step temporaries
+  int64_t unplannedBytes = 0;  // the sum of all buffers without reuse
+};
+
+struct TargetDescription {
+  std::string triple;
+  std::string cpu;
+  std::string features; // "+avx2,+fma,..."; ISA features the code may use
+};
+
+struct ModelDescription {
+  std::string name;         // symbol prefix of NAME_run / NAME_info
+  std::string functionName; // the entry function in the module
+  std::string modelName;    // module attribute qsnn.model_name, if any
+  std::string numerics = "float";
+  std::string inputKind; // qsnn.input_kind: static | events
+  int64_t batch = 1;
+  int64_t timeSteps = 1;
+  int64_t numClasses = 0;
+  llvm::SmallVector<std::string> classNames;
+  llvm::SmallVector<TensorDescription> inputs, outputs;
+  MemoryPlan memory;
+  TargetDescription target;
+  std::string pipeline; // textual MLIR pass pipeline that produced the code
+};
+
+/// True for a C identifier, which NAME must be to prefix symbols.
+bool isValidSymbolPrefix(llvm::StringRef name);
+
+/// The public function named `functionName` with a body; emits an error on
+/// `module` and returns null if there is none.
+func::FuncOp lookupEntryFunction(ModuleOp module, llvm::StringRef functionName);
+
+/// Reads the interface of `functionName` and the module's qsnn.* attributes.
+/// Fails with an error on `module` for shapes or element types the ABI
+/// cannot describe.
+FailureOr<ModelDescription> describeModel(ModuleOp module,
+                                          llvm::StringRef functionName,
+                                          llvm::StringRef symbolPrefix);
+
+} // namespace mlir::qsnn::cpu
+
+#endif // QSNN_TARGET_CPU_MODELDESCRIPTION_H

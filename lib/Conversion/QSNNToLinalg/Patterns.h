@@ -1,0 +1,26 @@
+//===- Patterns.h - per-file pattern registration --------------*- C++ -*-===//
+//
+// Each Convert*.cpp file lowers one family of qsnn ops; the pass collects
+// them through these functions. Private to lib/Conversion/QSNNToLinalg.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QSNN_LIB_CONVERSION_QSNNTOLINALG_PATTERNS_H
+#define QSNN_LIB_CONVERSION_QSNNTOLINALG_PATTERNS_H
+
+namespace mlir {
+class RewritePatternSet;
+namespace qsnn {
+
+/// normalize, encode, readout, add, flatten.
+void populateStructurePatterns(RewritePatternSet &patterns);
+/// conv2d, linear, batch_norm.
+void populateSynapticPatterns(RewritePatternSet &patterns);
+/// lif.
+void populateLIFPatterns(RewritePatternSet &patterns);
+/// avg_pool2d, max_pool2d, global_avg_pool.
+void populatePoolingPatterns(RewritePatternSet &patterns);
+
+} // namespace qsnn
+} // namespace mlir
+
+#endif // QSNN_LIB_CONVERSION_QSNNTOLINALG_PATTERNS_H

@@ -1,0 +1,144 @@
+//===- ArtifactWriter.cpp - write the artifact files atomically -----------===//
+#include "qsnn/Target/CPU/Artifact.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::qsnn::cpu;
+namespace cpu = mlir::qsnn::cpu;
+
+namespace {
+
+llvm::Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Temporary files in the output directory; removed on destruction unless
+/// committed (renamed to their final names).
+class StagedFiles {
+public:
+  explicit StagedFiles(std::string dir) : dir(std::move(dir)) {}
+  ~StagedFiles() {
+    for (const auto &[temp, final] : files)
+      llvm::sys::fs::remove(temp);
+  }
+
+  /// Reserves a temporary path for the final file `name`.
+  llvm::Expected<std::string> stage(llvm::StringRef name) {
+    llvm::SmallString<256> model(dir);
+    llvm::sys::path::append(model, "." + name + ".tmp-%%%%%%%%");
+    llvm::SmallString<256> temp;
+    int fd;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueFile(model, fd, temp))
+      return fail("cannot create a file in '" + dir + "': " + ec.message());
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    llvm::SmallString<256> final(dir);
+    llvm::sys::path::append(final, name);
+    files.emplace_back(temp.str().str(), final.str().str());
+    return temp.str().str();
+  }
+
+  /// Renames every staged file to its final name.
+  llvm::Error commit() {
+    for (const auto &[temp, final] : files)
+      if (std::error_code ec = llvm::sys::fs::rename(temp, final))
+        return fail("cannot rename '" + temp + "' to '" + final +
+                    "': " + ec.message());
+    files.clear();
+    return llvm::Error::success();
+  }
+
+private:
+  std::string dir;
+  std::vector<std::pair<std::string, std::string>> files;
+};
+
+llvm::Error writeFile(llvm::StringRef path, llvm::StringRef contents) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return fail("cannot write '" + path + "': " + ec.message());
+  os << contents;
+  os.close();
+  if (os.has_error())
+    return fail("cannot write '" + path + "': " + os.error().message());
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string> findLinker(llvm::StringRef requested) {
+  if (!requested.empty()) {
+    if (llvm::sys::fs::can_execute(requested))
+      return requested.str();
+    if (auto found = llvm::sys::findProgramByName(requested))
+      return *found;
+    return fail("linker '" + requested + "' not found or not executable");
+  }
+  for (llvm::StringRef name : {"ld.lld", "ld.lld-19"}) {
+    if (auto found = llvm::sys::findProgramByName(name))
+      return *found;
+    if (auto found = llvm::sys::findProgramByName(name, {QSNN_LLVM_TOOLS_DIR}))
+      return *found;
+  }
+  return fail("no ELF linker found to build model.so: install lld-19 "
+              "(ld.lld) or pass --linker=<path>");
+}
+
+llvm::Error linkSharedLibrary(llvm::StringRef linker, llvm::StringRef object,
+                              llvm::StringRef output) {
+  llvm::SmallVector<llvm::StringRef> args = {
+      linker, "-shared", "-z", "noexecstack", "-o", output, object};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {},
+                                         /*SecondsToWait=*/0,
+                                         /*MemoryLimit=*/0, &message);
+  if (status != 0)
+    return fail("linking model.so with '" + linker + "' failed" +
+                (message.empty() ? " (exit code " + llvm::Twine(status) + ")"
+                                 : ": " + llvm::Twine(message)));
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Error cpu::writeArtifact(const ModelDescription &desc,
+                               llvm::ArrayRef<char> object,
+                               const ArtifactOptions &options) {
+  if (std::error_code ec =
+          llvm::sys::fs::create_directories(options.outputDir))
+    return fail("cannot create output directory '" + options.outputDir +
+                "': " + ec.message());
+  auto linker = findLinker(options.linker);
+  if (!linker)
+    return linker.takeError();
+
+  StagedFiles staged(options.outputDir);
+  auto objectPath = staged.stage("model.o");
+  if (!objectPath)
+    return objectPath.takeError();
+  if (auto error = writeFile(*objectPath,
+                             llvm::StringRef(object.data(), object.size())))
+    return error;
+  auto libraryPath = staged.stage("model.so");
+  if (!libraryPath)
+    return libraryPath.takeError();
+  if (auto error = linkSharedLibrary(*linker, *objectPath, *libraryPath))
+    return error;
+  auto headerPath = staged.stage("model.h");
+  if (!headerPath)
+    return headerPath.takeError();
+  if (auto error = writeFile(*headerPath, renderHeader(desc)))
+    return error;
+  auto jsonPath = staged.stage("model.json");
+  if (!jsonPath)
+    return jsonPath.takeError();
+  if (auto error = writeFile(*jsonPath, renderJSON(desc)))
+    return error;
+  // model.json goes last: its presence marks a complete artifact.
+  return staged.commit();
+}

@@ -1,0 +1,149 @@
+//===- Pipeline.cpp - the CPU lowering pipeline ---------------------------===//
+#include "qsnn/Target/CPU/Pipeline.h"
+
+#include "qsnn/Conversion/Passes.h"
+#include "qsnn/Dialect/QSNN/QSNNDialect.h"
+#include "qsnn/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::qsnn::cpu;
+namespace cpu = mlir::qsnn::cpu;
+
+namespace {
+constexpr llvm::StringRef kStageNames[] = {"qsnn",    "linalg", "bufferized",
+                                           "planned", "loops",  "llvm"};
+} // namespace
+
+StringRef cpu::getStageName(Stage stage) {
+  return kStageNames[static_cast<int>(stage)];
+}
+
+ArrayRef<StringRef> cpu::getStageNames() { return kStageNames; }
+
+std::optional<Stage> cpu::parseStage(StringRef name) {
+  for (auto [index, stageName] : llvm::enumerate(kStageNames))
+    if (stageName == name)
+      return static_cast<Stage>(index);
+  return std::nullopt;
+}
+
+StringRef cpu::getStagePipeline(Stage stage) {
+  switch (stage) {
+  case Stage::QSNN:
+    return "";
+  case Stage::Linalg:
+    // Producer/consumer elementwise generics (affine maps, residual adds,
+    // normalization) merge into one loop nest: one pass over memory instead
+    // of one per op. Convolutions and pools stay named ops.
+    return "func.func(convert-qsnn-to-linalg),canonicalize,cse,"
+           "func.func(qsnn-fuse-elementwise),canonicalize";
+  case Stage::Bufferized:
+    // A tensor.empty that only feeds an insert_slice (the LIF's per-step
+    // spikes) becomes a slice of the destination, written in place. Returned
+    // buffers become the caller's output buffers.
+    return "func.func(qsnn-prepare-boundary),eliminate-empty-tensors,"
+           "one-shot-bufferize{bufferize-function-boundaries "
+           "function-boundary-type-conversion=identity-layout-map},"
+           "buffer-results-to-out-params{hoist-static-allocs},canonicalize,"
+           "cse,func.func(qsnn-memref-copy-to-linalg)";
+  case Stage::Planned:
+    return "func.func(qsnn-plan-memory),canonicalize";
+  case Stage::Loops:
+    // Plain loops over contiguous buffers, convolutions and pools with the
+    // output row innermost: LLVM's loop and SLP vectorizers (run at -O3 for
+    // the chosen CPU) vectorize the inner loops.
+    return "func.func(qsnn-innermost-contiguous-loop,convert-linalg-to-loops,"
+           "qsnn-cpu-expand-math),"
+           "expand-strided-metadata,lower-affine,canonicalize,cse";
+  case Stage::LLVM:
+    // Bare pointers: every buffer of the entry function is one `ptr`
+    // argument, which is what the C ABI wrapper passes.
+    return "convert-scf-to-cf,convert-cf-to-llvm,convert-arith-to-llvm,"
+           "convert-math-to-llvm,finalize-memref-to-llvm,"
+           "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
+           "reconcile-unrealized-casts";
+  }
+  llvm_unreachable("unknown stage");
+}
+
+void cpu::registerCPUTargetPasses() {
+  static bool registered = [] {
+    registerAllPasses();
+    qsnn::registerQSNNConversionPasses();
+    qsnn::registerQSNNCPUPasses();
+    return true;
+  }();
+  (void)registered;
+}
+
+void cpu::registerCPUTargetDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registry.insert<QSNNDialect>();
+}
+
+namespace {
+
+/// Bytes of the constant globals that bufferization made of the weights.
+int64_t countWeightBytes(ModuleOp module) {
+  int64_t bytes = 0;
+  module.walk([&](memref::GlobalOp global) {
+    if (!global.getConstant())
+      return;
+    MemRefType type = global.getType();
+    bytes += type.getNumElements() *
+             llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  });
+  return bytes;
+}
+
+int64_t readI64(func::FuncOp func, StringRef name) {
+  auto attr = func->getAttrOfType<IntegerAttr>(name);
+  return attr ? attr.getInt() : 0;
+}
+
+} // namespace
+
+LogicalResult cpu::lowerModule(ModuleOp module, ModelDescription &description,
+                               Stage last) {
+  registerCPUTargetPasses();
+  SmallVector<StringRef> pipelines;
+  for (int index = static_cast<int>(Stage::Linalg);
+       index <= static_cast<int>(last); ++index) {
+    auto stage = static_cast<Stage>(index);
+    PassManager pm(module.getContext());
+    if (failed(parsePassPipeline(getStagePipeline(stage), pm)))
+      return module.emitError() << "invalid pipeline for stage '"
+                                << getStageName(stage) << "'";
+    pipelines.push_back(getStagePipeline(stage));
+    if (failed(pm.run(module)))
+      return module.emitError()
+             << "the CPU pipeline failed in stage '" << getStageName(stage)
+             << "'";
+    if (stage == Stage::Planned) {
+      func::FuncOp func = lookupEntryFunction(module, description.functionName);
+      if (!func)
+        return failure();
+      MemoryPlan &plan = description.memory;
+      plan.weightBytes = countWeightBytes(module);
+      plan.workspaceBytes = readI64(func, "qsnn.workspace_bytes");
+      plan.activationBytes = readI64(func, "qsnn.activation_bytes");
+      plan.scratchBytes = readI64(func, "qsnn.scratch_bytes");
+      plan.unplannedBytes = readI64(func, "qsnn.unplanned_bytes");
+    }
+  }
+  description.pipeline = "builtin.module(" + llvm::join(pipelines, ",") + ")";
+  return success();
+}

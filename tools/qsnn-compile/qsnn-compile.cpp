@@ -1,0 +1,293 @@
+//===- qsnn-compile.cpp - compile a Q-SNN to a deployable artifact --------===//
+//
+// qsnn-compile model.onnx --target cpu -o out/
+//
+// Imports the model (ONNX, or qsnn-level .mlir), lowers it through the CPU
+// pipeline, generates code for the requested CPU and writes model.o,
+// model.so, model.h and model.json (docs/compile.md).
+//
+//===----------------------------------------------------------------------===//
+#include "qsnn/Target/CPU/Artifact.h"
+#include "qsnn/Target/CPU/CodeGen.h"
+#include "qsnn/Target/CPU/ModelDescription.h"
+#include "qsnn/Target/CPU/Pipeline.h"
+#ifdef QSNN_HAVE_ONNX_IMPORT
+#include "qsnn/Import/ImportONNX.h"
+#endif
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::qsnn;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory category("qsnn-compile options");
+
+cl::opt<std::string> inputPath(cl::Positional, cl::Required,
+                               cl::desc("<model.onnx | model.onnxtxt | "
+                                        "model.mlir>"),
+                               cl::cat(category));
+cl::opt<std::string>
+    outputDir("o", cl::desc("Output directory for model.{o,so,h,json} "
+                            "(created if missing)"),
+              cl::value_desc("dir"), cl::cat(category));
+cl::opt<std::string> target("target",
+                            cl::desc("Code generation target: cpu (hls is not "
+                                     "available in this build)"),
+                            cl::init("cpu"), cl::cat(category));
+cl::opt<std::string>
+    numerics("numerics",
+             cl::desc("float: the trained float model (DESIGN.md §3); "
+                      "integer is not available in this build"),
+             cl::init("float"), cl::cat(category));
+cl::opt<std::string> targetCpu(
+    "target-cpu",
+    cl::desc("CPU to generate code for: native (this machine, with its "
+             "features), generic, x86-64-v3 (AVX2), x86-64-v4 (AVX-512), or "
+             "any CPU LLVM knows for the triple, e.g. neoverse-n1"),
+    cl::init("native"), cl::cat(category));
+cl::opt<std::string>
+    targetTriple("target-triple",
+                 cl::desc("LLVM target triple (default: this machine's), e.g. "
+                          "aarch64-linux-gnu"),
+                 cl::cat(category));
+cl::opt<int64_t> batch("batch",
+                       cl::desc("Samples per run call, fixed at import "
+                                "(default 1); for .mlir input it must match "
+                                "the IR"),
+                       cl::init(1), cl::cat(category));
+cl::opt<std::string> name("name",
+                          cl::desc("Symbol prefix: NAME_run, NAME_info "
+                                   "(a C identifier, default model)"),
+                          cl::init("model"), cl::cat(category));
+cl::opt<std::string>
+    functionName("function",
+                 cl::desc("Entry function of a .mlir input (default forward)"),
+                 cl::init("forward"), cl::cat(category));
+cl::opt<std::string> emitMlir(
+    "emit-mlir",
+    cl::desc("Print the IR after a stage to stdout and stop: qsnn, linalg, "
+             "bufferized, planned, loops or llvm"),
+    cl::value_desc("stage"), cl::cat(category));
+cl::opt<bool> emitLlvm("emit-llvm",
+                       cl::desc("Print the optimized LLVM IR (with the ABI "
+                                "entry points) to stdout and stop"),
+                       cl::cat(category));
+cl::opt<std::string> linker("linker",
+                            cl::desc("ELF linker for model.so (default: "
+                                     "ld.lld from lld-19)"),
+                            cl::value_desc("path"), cl::cat(category));
+cl::list<std::string> bindInputs(
+    "bind-input",
+    cl::desc("Make graph input NAME a compile-time constant read from the "
+             "TensorProto FILE (e.g. a Reshape shape given as an input); "
+             "repeatable"),
+    cl::value_desc("NAME=FILE"), cl::cat(category));
+cl::opt<bool> quiet("quiet", cl::desc("No progress messages on stderr"),
+                    cl::cat(category));
+cl::alias quietShort("q", cl::aliasopt(quiet), cl::desc("Alias for --quiet"),
+                     cl::cat(category));
+
+/// Progress on stderr: one line per long step, and the total at the end.
+/// Whole lines, so that diagnostics never land in the middle of one.
+class Progress {
+public:
+  void step(const llvm::Twine &what) {
+    if (!quiet)
+      llvm::errs() << "qsnn-compile: " << what << "\n";
+  }
+  double elapsedSeconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  }
+
+private:
+  std::chrono::steady_clock::time_point start =
+      std::chrono::steady_clock::now();
+};
+
+int error(const llvm::Twine &message) {
+  llvm::errs() << "qsnn-compile: error: " << message << "\n";
+  return 1;
+}
+
+/// Checks options that do not need the model. Returns a message or "".
+std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
+  if (target != "cpu")
+    return "--target " + target +
+           " is not available in this build; available targets: cpu";
+  if (numerics != "float")
+    return "--numerics " + numerics +
+           " is not available in this build; available numerics: float";
+  if (!emitMlir.empty()) {
+    stopStage = cpu::parseStage(emitMlir);
+    if (!stopStage)
+      return "--emit-mlir=" + emitMlir + " is not a stage; stages: " +
+             llvm::join(cpu::getStageNames(), ", ");
+  }
+  if (!stopStage && !emitLlvm && outputDir.empty())
+    return "no output directory: pass -o <dir> (or --emit-mlir / "
+           "--emit-llvm to print IR)";
+  if (batch < 1)
+    return "--batch must be at least 1";
+  if (!cpu::isValidSymbolPrefix(name))
+    return "--name " + name + " is not a C identifier";
+  return "";
+}
+
+OwningOpRef<ModuleOp> loadModel(MLIRContext &context, Progress &progress) {
+  bool isMlir = llvm::sys::path::extension(inputPath) == ".mlir";
+  if (isMlir) {
+    progress.step("parsing " + inputPath);
+    OwningOpRef<ModuleOp> module =
+        parseSourceFile<ModuleOp>(inputPath, &context);
+    if (module && batch.getNumOccurrences()) {
+      // The batch of hand-written IR is whatever its types say.
+      auto func = module->lookupSymbol<func::FuncOp>(functionName);
+      auto type = func && func.getNumResults()
+                      ? dyn_cast<RankedTensorType>(func.getResultTypes()[0])
+                      : RankedTensorType();
+      if (type && type.getRank() > 0 && type.getDimSize(0) != batch) {
+        error("--batch " + llvm::Twine(batch) + " differs from the batch " +
+              llvm::Twine(type.getDimSize(0)) + " of " + inputPath +
+              "; MLIR input is compiled with the shapes it has");
+        return nullptr;
+      }
+    }
+    return module;
+  }
+#ifdef QSNN_HAVE_ONNX_IMPORT
+  progress.step("importing " + inputPath);
+  OnnxImportOptions options;
+  options.batchSize = batch;
+  options.functionName = functionName;
+  for (const std::string &binding : bindInputs) {
+    size_t equals = binding.find('=');
+    if (equals == 0 || equals == std::string::npos ||
+        equals + 1 == binding.size()) {
+      error("--bind-input expects NAME=FILE, got '" + binding + "'");
+      return nullptr;
+    }
+    options.boundInputs[binding.substr(0, equals)] =
+        binding.substr(equals + 1);
+  }
+  return importOnnxFile(inputPath, context, options);
+#else
+  error("this build has no ONNX importer; compile a qsnn-level .mlir file "
+        "instead");
+  return nullptr;
+#endif
+}
+
+int compile() {
+  std::optional<cpu::Stage> stopStage;
+  if (std::string problem = validateOptions(stopStage); !problem.empty())
+    return error(problem);
+
+  DialectRegistry registry;
+  cpu::registerCPUTargetDialects(registry);
+#ifdef QSNN_HAVE_ONNX_IMPORT
+  registerImportOnnxDialects(registry);
+#endif
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  // Diagnostics name the location; a dump of the whole module is noise.
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  // Resolve the target first: a typo in --target-cpu fails before the
+  // long steps.
+  cpu::TargetDescription resolvedTarget;
+  auto machine =
+      cpu::createTargetMachine(targetTriple, targetCpu, resolvedTarget);
+  if (!machine)
+    return error(llvm::toString(machine.takeError()));
+
+  Progress progress;
+  OwningOpRef<ModuleOp> module = loadModel(context, progress);
+  if (!module)
+    return 1;
+  FailureOr<cpu::ModelDescription> description =
+      cpu::describeModel(*module, functionName, name);
+  if (failed(description))
+    return 1;
+  description->target = resolvedTarget;
+
+  cpu::Stage last = stopStage.value_or(cpu::Stage::LLVM);
+  progress.step("lowering through the CPU pipeline to '" +
+                cpu::getStageName(last) + "'");
+  if (failed(cpu::lowerModule(*module, *description, last)))
+    return 1;
+  if (stopStage) {
+    module->print(llvm::outs());
+    return 0;
+  }
+
+  progress.step("optimizing for " + resolvedTarget.triple + " (" +
+                resolvedTarget.cpu + ")");
+  llvm::LLVMContext llvmContext;
+  auto llvmModule =
+      cpu::translateToLLVMIR(*module, llvmContext, *description);
+  if (!llvmModule)
+    return error(llvm::toString(llvmModule.takeError()));
+  if (auto err = cpu::optimizeModule(**llvmModule, **machine))
+    return error(llvm::toString(std::move(err)));
+  if (emitLlvm) {
+    (*llvmModule)->print(llvm::outs(), nullptr);
+    return 0;
+  }
+
+  progress.step("generating object code");
+  llvm::SmallVector<char> object;
+  if (auto err = cpu::emitObjectFile(**llvmModule, **machine, object))
+    return error(llvm::toString(std::move(err)));
+
+  progress.step("writing the artifact to " + outputDir);
+  cpu::ArtifactOptions artifact;
+  artifact.outputDir = outputDir;
+  artifact.linker = linker;
+  if (auto err = cpu::writeArtifact(*description, object, artifact))
+    return error(llvm::toString(std::move(err)));
+  if (!quiet)
+    llvm::errs() << "qsnn-compile: wrote " << outputDir
+                 << "/model.{so,o,h,json} in "
+                 << llvm::format("%.1f", progress.elapsedSeconds())
+                 << "s: workspace " << description->memory.workspaceBytes
+                 << " bytes, weights " << description->memory.weightBytes
+                 << " bytes\n";
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qsnn-compile: compile a Q-SNN (ONNX schema ai.qsnn v1, or qsnn-level "
+      "MLIR) to a CPU artifact\n\n"
+      "  qsnn-compile model.onnx --target cpu -o out/\n\n"
+      "writes out/model.so, model.o, model.h (the C ABI) and model.json "
+      "(metadata and memory plan). See docs/compile.md.\n");
+  return compile();
+}
