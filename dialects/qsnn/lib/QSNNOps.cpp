@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
 #include "qsnn/Dialect/QSNN/QSNNShapes.h"
+#include "OpHelpers.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -20,82 +21,9 @@
 
 using namespace mlir;
 using namespace mlir::qsnn;
+using namespace mlir::qsnn::detail;
 
 namespace {
-
-LogicalResult fail(std::optional<Location> loc, const Twine &message) {
-  return emitOptionalError(loc, message);
-}
-
-RankedTensorType f32Tensor(MLIRContext *context, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(shape, Float32Type::get(context));
-}
-
-/// Numbers in messages: "128", "0.25", "1e-07" rather than APFloat's
-/// "1.280000e+02".
-std::string formatNumber(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", value);
-  return buffer;
-}
-
-bool allPositive(ArrayRef<int64_t> values) {
-  return llvm::all_of(values, [](int64_t v) { return v > 0; });
-}
-
-bool allNonNegative(ArrayRef<int64_t> values) {
-  return llvm::all_of(values, [](int64_t v) { return v >= 0; });
-}
-
-/// Checks the window attributes shared by convolution and pooling.
-LogicalResult checkWindow(std::optional<Location> loc, ArrayRef<int64_t> kernel,
-                          ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
-                          ArrayRef<int64_t> dilations) {
-  if (kernel.size() != 2 || !allPositive(kernel))
-    return fail(loc, "kernel must have 2 positive entries [kh, kw]");
-  if (strides.size() != 2 || !allPositive(strides))
-    return fail(loc, "strides must have 2 positive entries [sh, sw]");
-  if (padding.size() != 4 || !allNonNegative(padding))
-    return fail(loc, "padding must have 4 non-negative entries "
-                     "[top, left, bottom, right]");
-  if (dilations.size() != 2 || !allPositive(dilations))
-    return fail(loc, "dilations must have 2 positive entries [dh, dw]");
-  return success();
-}
-
-/// Infers [N, C, OH, OW] for a 2-D sliding window over an NCHW input.
-LogicalResult inferWindowShape(std::optional<Location> loc,
-                               ArrayRef<int64_t> input, int64_t channels,
-                               ArrayRef<int64_t> kernel,
-                               ArrayRef<int64_t> strides,
-                               ArrayRef<int64_t> padding,
-                               ArrayRef<int64_t> dilations, bool ceilMode,
-                               SmallVectorImpl<int64_t> &result) {
-  result.assign({input[0], channels});
-  for (int d = 0; d < 2; ++d) {
-    int64_t out = windowOutputSize(input[2 + d], kernel[d], strides[d],
-                                   padding[d], padding[d + 2], dilations[d],
-                                   ceilMode);
-    if (!ShapedType::isDynamic(out) && out < 1)
-      return fail(loc, Twine("window of extent ") +
-                           Twine(dilations[d] * (kernel[d] - 1) + 1) +
-                           " does not fit spatial dimension " + Twine(2 + d) +
-                           " of size " + Twine(input[2 + d]) +
-                           " with padding " + Twine(padding[d]) + "+" +
-                           Twine(padding[d + 2]));
-    result.push_back(out);
-  }
-  return success();
-}
-
-LogicalResult expectRank(std::optional<Location> loc, StringRef what,
-                         Type type, int64_t rank) {
-  auto shaped = cast<RankedTensorType>(type);
-  if (shaped.getRank() != rank)
-    return fail(loc, Twine(what) + " must have rank " + Twine(rank) +
-                         ", got " + Twine(shaped.getRank()));
-  return success();
-}
 
 /// Calls `visit(index, value)` on every element of a float constant; returns
 /// false if the constant's storage cannot be read here.
@@ -243,7 +171,7 @@ LogicalResult EncodeOp::inferReturnTypes(MLIRContext *context,
   SmallVector<int64_t> shape(input.getShape());
   if (!ShapedType::isDynamic(shape[0]))
     shape[0] *= adaptor.getTimeSteps();
-  inferred.push_back(f32Tensor(context, shape));
+  inferred.push_back(tensorLike(input, shape));
   return success();
 }
 
@@ -416,7 +344,7 @@ static LogicalResult inferPoolType(MLIRContext *context,
                               adaptor.getStrides(), adaptor.getPadding(),
                               unitDilations, adaptor.getCeilMode(), shape)))
     return failure();
-  inferred.push_back(f32Tensor(context, shape));
+  inferred.push_back(tensorLike(inputType, shape));
   return success();
 }
 
@@ -469,8 +397,8 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *context,
     return result;
   };
   ArrayRef<int64_t> shape = input.getShape();
-  inferred.push_back(f32Tensor(
-      context, {product(shape.take_front(axis)), product(shape.drop_front(axis))}));
+  inferred.push_back(tensorLike(input, {product(shape.take_front(axis)),
+                                       product(shape.drop_front(axis))}));
   return success();
 }
 

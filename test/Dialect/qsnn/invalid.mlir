@@ -334,8 +334,90 @@ func.func @add_types(%a: tensor<4x3xf32>, %b: tensor<4x2xf32>) -> tensor<4x3xf32
 
 // -----
 
-func.func @float_only(%x: tensor<4x3xf64>) -> tensor<12x3xf64> {
+func.func @float_only(%x: tensor<4x3xf64>) -> tensor<4x3xf64> {
   // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float values, but got 'tensor<4x3xf64>'}}
-  %0 = "qsnn.encode"(%x) <{time_steps = 3 : i64}> : (tensor<4x3xf64>) -> tensor<12x3xf64>
-  return %0 : tensor<12x3xf64>
+  %0 = "qsnn.lif"(%x) <{time_steps = 1 : i64, membrane_bits = 32 : i64}> : (tensor<4x3xf64>) -> tensor<4x3xf64>
+  return %0 : tensor<4x3xf64>
+}
+
+// -----
+
+func.func @icenter_channels(%p: tensor<1x3x4x4xui8>) -> tensor<1x3x4x4xi16> {
+  // expected-error @+1 {{needs one zero point per channel: 3 channels, 1 given}}
+  %0 = qsnn.icenter %p {zero_point = array<i64: 0>} : tensor<1x3x4x4xui8> -> tensor<1x3x4x4xi16>
+  return %0 : tensor<1x3x4x4xi16>
+}
+
+// -----
+
+func.func @icenter_range(%p: tensor<1x1x4x4xui8>) -> tensor<1x1x4x4xi16> {
+  // expected-error @+1 {{zero point of channel 0 is 256, outside the uint8 range [0, 255]}}
+  %0 = qsnn.icenter %p {zero_point = array<i64: 256>} : tensor<1x1x4x4xui8> -> tensor<1x1x4x4xi16>
+  return %0 : tensor<1x1x4x4xi16>
+}
+
+// -----
+
+func.func @iconv_groups(%x: tensor<1x4x4x4xi1>, %w: tensor<2x2x1x1xi8>) -> tensor<1x2x4x4x4xi32> {
+  // expected-error @+2 {{per_input_channel sums need groups = 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = qsnn.iconv2d %x, %w {groups = 2, per_input_channel = true} : (tensor<1x4x4x4xi1>, tensor<2x2x1x1xi8>) -> tensor<1x2x4x4x4xi32>
+  return %0 : tensor<1x2x4x4x4xi32>
+}
+
+// -----
+
+func.func @iconv_weight_type(%x: tensor<1x1x4x4xi1>, %w: tensor<2x1x3x3xi32>) -> tensor<1x2x2x2xi32> {
+  // expected-error @+1 {{operand #1 must be ranked tensor of 8-bit signless integer values, but got 'tensor<2x1x3x3xi32>'}}
+  %0 = qsnn.iconv2d %x, %w : (tensor<1x1x4x4xi1>, tensor<2x1x3x3xi32>) -> tensor<1x2x2x2xi32>
+  return %0 : tensor<1x2x2x2xi32>
+}
+
+// -----
+
+func.func @iaffine_biases(%c: tensor<2x3xi32>) -> tensor<2x3xi64> {
+  // expected-error @+1 {{has 2 biases for 3 channels}}
+  %0 = qsnn.iaffine %c {multiplier = array<i64: 1, 2>, bias = array<i64: 0, 0>, frac_bits = 8} : tensor<2x3xi32> -> tensor<2x3xi64>
+  return %0 : tensor<2x3xi64>
+}
+
+// -----
+
+func.func @iaffine_multipliers(%c: tensor<2x3x2xi32>) -> tensor<2x3xi64> {
+  // expected-error @+1 {{has 3 multipliers; expected 6 (3 channels x 2 input channels)}}
+  %0 = qsnn.iaffine %c {multiplier = array<i64: 1, 2, 3>, bias = array<i64: 0, 0, 0>, frac_bits = 8, per_input_channel = true} : tensor<2x3x2xi32> -> tensor<2x3xi64>
+  return %0 : tensor<2x3xi64>
+}
+
+// -----
+
+func.func @iaffine_frac_bits(%c: tensor<2x1xi32>) -> tensor<2x1xi64> {
+  // expected-error @+1 {{frac_bits 63 exceeds the i64 limit of 62}}
+  %0 = qsnn.iaffine %c {multiplier = array<i64: 1>, bias = array<i64: 0>, frac_bits = 63} : tensor<2x1xi32> -> tensor<2x1xi64>
+  return %0 : tensor<2x1xi64>
+}
+
+// -----
+
+func.func @ilif_time_steps(%g: tensor<5x3xi64>) -> tensor<5x3xi1> {
+  // expected-error @+1 {{leading dimension 5 is not a multiple of time_steps 2}}
+  %0 = qsnn.ilif %g {time_steps = 2, frac_bits = 8, tau_q = 128, threshold = 300, levels = 1, fire_on = #qsnn<fire_on full>} : tensor<5x3xi64> -> tensor<5x3xi1>
+  return %0 : tensor<5x3xi1>
+}
+
+// -----
+
+func.func @ilif_levels(%g: tensor<4x3xi64>) -> tensor<4x3xi1> {
+  // expected-error @+1 {{attribute 'levels' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = qsnn.ilif %g {time_steps = 2, frac_bits = 8, tau_q = 128, threshold = 300, levels = 0, fire_on = #qsnn<fire_on full>} : tensor<4x3xi64> -> tensor<4x3xi1>
+  return %0 : tensor<4x3xi1>
+}
+
+// -----
+
+func.func @ireadout_rank(%g: tensor<4x3x1xi64>) -> tensor<2x3xi64> {
+  // expected-error @+2 {{ireadout input [T*N, K] must have rank 2, got 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = qsnn.ireadout %g {time_steps = 2, frac_bits = 8} : tensor<4x3x1xi64> -> tensor<2x3xi64>
+  return %0 : tensor<2x3xi64>
 }

@@ -85,5 +85,9 @@ def QSNN_ResetAttr : EnumAttr<QSNN_Dialect, QSNN_Reset, "reset"> {
 def QSNN_FloatTensor : RankedTensorOf<[F32]>;
 def QSNN_FloatVector : 1DTensorOf<[F32]>;
 def QSNN_PixelTensor : RankedTensorOf<[UI8, F32]>;
+// Values ops of both levels carry: float activations, spikes (i1), integer
+// sums and currents.
+def QSNN_AnyValueTensor : RankedTensorOf<[F32, I1, I8, I16, I32, I64]>;
+def QSNN_IntTensor : RankedTensorOf<[I1, I8, I16, I32, I64]>;
 
 #endif // QSNN_BASE_TD

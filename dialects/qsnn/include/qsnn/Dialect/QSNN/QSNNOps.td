@@ -46,11 +46,12 @@ def QSNN_EncodeOp : QSNN_ShapedOp<"encode"> {
   let summary = "repeat a static input over T time steps";
   let description = [{
     `[N, ...] -> [T*N, ...]`: every time step sees the same frame (direct
-    encoding of static images).
+    encoding of static images). At the integer level it repeats the first
+    layer's sums, which hoist-time-invariant computes once per sample.
   }];
-  let arguments = (ins QSNN_FloatTensor:$input,
+  let arguments = (ins QSNN_AnyValueTensor:$input,
                    ConfinedAttr<I64Attr, [IntPositive]>:$time_steps);
-  let results = (outs QSNN_FloatTensor:$output);
+  let results = (outs QSNN_AnyValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
@@ -223,13 +224,14 @@ def QSNN_AvgPool2DOp : QSNN_ShapedOp<"avg_pool2d"> {
 def QSNN_MaxPool2DOp : QSNN_ShapedOp<"max_pool2d"> {
   let summary = "2-D max pooling";
   let description = [{
-    ONNX `MaxPool` semantics on NCHW; padded cells never win.
+    ONNX `MaxPool` semantics on NCHW; padded cells never win. On spikes
+    (i1) it is the OR of the window.
   }];
-  let arguments = (ins QSNN_FloatTensor:$input, DenseI64ArrayAttr:$kernel,
+  let arguments = (ins QSNN_AnyValueTensor:$input, DenseI64ArrayAttr:$kernel,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
                    DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
-  let results = (outs QSNN_FloatTensor:$output);
+  let results = (outs QSNN_AnyValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
@@ -244,8 +246,13 @@ def QSNN_GlobalAvgPoolOp : QSNN_ShapedOp<"global_avg_pool"> {
 def QSNN_AddOp : QSNN_Op<"add", [Pure, Commutative,
                                  SameOperandsAndResultType]> {
   let summary = "elementwise sum (residual join)";
-  let arguments = (ins QSNN_FloatTensor:$lhs, QSNN_FloatTensor:$rhs);
-  let results = (outs QSNN_FloatTensor:$output);
+  let description = [{
+    Float activations, or integer currents (i64, in the same fixed-point unit)
+    where branches meet before a `qsnn.ilif`.
+  }];
+  let arguments = (ins RankedTensorOf<[F32, I64]>:$lhs,
+                   RankedTensorOf<[F32, I64]>:$rhs);
+  let results = (outs RankedTensorOf<[F32, I64]>:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
 }
 
@@ -254,11 +261,13 @@ def QSNN_FlattenOp : QSNN_ShapedOp<"flatten"> {
   let description = [{
     ONNX `Flatten`: `[d0, ..., dn] -> [d0*...*d(axis-1), d(axis)*...*dn]`.
   }];
-  let arguments = (ins QSNN_FloatTensor:$input,
+  let arguments = (ins QSNN_AnyValueTensor:$input,
                    DefaultValuedAttr<ConfinedAttr<I64Attr, [IntNonNegative]>,
                                      "1">:$axis);
-  let results = (outs QSNN_FloatTensor:$output);
+  let results = (outs QSNN_AnyValueTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
+
+include "qsnn/Dialect/QSNN/QSNNIntegerOps.td"
 
 #endif // QSNN_OPS_TD

@@ -1,0 +1,137 @@
+//===- QSNNIntegerOps.td - qsnn integer-level operations ---*- tablegen -*-===//
+//
+// The deployed Q-SNN of DESIGN.md §4: exact integer arithmetic that every
+// backend reproduces bit for bit. quantize-to-integer produces these ops
+// from the float level; spikes are i1, synaptic sums i32, membrane currents
+// i64 in units of Delta * 2^-F (Delta = alpha_u / L).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QSNN_INTEGER_OPS_TD
+#define QSNN_INTEGER_OPS_TD
+
+def QSNN_ICenterOp : QSNN_ShapedOp<"icenter"> {
+  let summary = "uint8 pixels minus the per-channel integer zero point";
+  let description = [{
+    `[N, C, ...] ui8 -> i16`: `p - zero_point[c]`. The per-channel scale of
+    `qsnn.normalize` is folded into the first layer's multipliers.
+  }];
+  let arguments = (ins RankedTensorOf<[UI8, I8]>:$input,
+                   DenseI64ArrayAttr:$zero_point);
+  let results = (outs RankedTensorOf<[I16]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def QSNN_IConv2DOp : QSNN_ShapedOp<"iconv2d"> {
+  let summary = "integer 2-D convolution: exact i32 sums";
+  let description = [{
+    `c[n, o, y, x] = sum_{i, kh, kw} W[o, i, kh, kw] * x[n, i, ...]` in i32,
+    zero padding contributing 0. Weights are i8: int8 levels in [-127, 127]
+    or binary signs in {-1, +1}. Inputs are spikes (i1, as 0/1), small counts
+    after sum pooling, or centered pixels (i16).
+
+    With `per_input_channel`, the sums over each input channel stay apart:
+    the result is `[N, O, C, OH, OW]`, for a first layer whose input channels
+    have different normalization scales (one multiplier per (o, c) pair).
+  }];
+  let arguments = (ins QSNN_IntTensor:$input, RankedTensorOf<[I8]>:$weight,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                   DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>,
+                                     "1">:$groups,
+                   DefaultValuedAttr<BoolAttr, "false">:$per_input_channel);
+  let results = (outs RankedTensorOf<[I32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def QSNN_ILinearOp : QSNN_ShapedOp<"ilinear"> {
+  let summary = "integer fully connected layer: exact i32 sums";
+  let description = [{
+    `c[m, o] = sum_k W[o, k] * x[m, k]` in i32 with i8 weights.
+  }];
+  let arguments = (ins QSNN_IntTensor:$input, RankedTensorOf<[I8]>:$weight);
+  let results = (outs RankedTensorOf<[I32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def QSNN_ISumPool2DOp : QSNN_ShapedOp<"isum_pool2d"> {
+  let summary = "window sums of spikes or counts (average pool, divisor "
+                "folded away)";
+  let description = [{
+    `[N, C, H, W] -> i32 [N, C, OH, OW]`: the sum over each window, padded
+    cells contributing 0. The average's divisor is folded into the next
+    layer's multipliers, so it must be the same for every window.
+  }];
+  let arguments = (ins QSNN_IntTensor:$input, DenseI64ArrayAttr:$kernel,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
+  let results = (outs RankedTensorOf<[I32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+def QSNN_IAffineOp : QSNN_ShapedOp<"iaffine"> {
+  let summary = "per-channel fixed-point multiply-add into a membrane current";
+  let description = [{
+    `g[m, o, ...] = A[o] * c[m, o, ...] + B[o]` in i64, channels in
+    dimension 1. With `per_input_channel` (after such a convolution), the
+    input is `[M, O, C, ...]` and
+    `g[m, o, ...] = sum_c A[o * C + c] * c[m, o, c, ...] + B[o]`. The result is in
+    units of `Delta * 2^-frac_bits` for a spiking layer and `2^-frac_bits`
+    for the readout. Spikes (i1) count as 0/1: an identity shortcut is an
+    iaffine with multiplier `rne(2^F / Delta)` and bias 0.
+  }];
+  let arguments = (ins QSNN_IntTensor:$input,
+                   DenseI64ArrayAttr:$multiplier, DenseI64ArrayAttr:$bias,
+                   ConfinedAttr<I64Attr, [IntNonNegative]>:$frac_bits,
+                   DefaultValuedAttr<BoolAttr, "false">:$per_input_channel);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def QSNN_ILIFOp : QSNN_Op<"ilif", [Pure, InferTypeOpAdaptor]> {
+  let summary = "integer LIF with k-bit membranes";
+  let description = [{
+    Runs T steps over the time-merged current `[T*N, ...]` (i64, units of
+    `Delta * 2^-F`) and returns i1 spikes. The state m in [-L, L] starts at
+    0; per step, with `rnd(g) = (g + 2^(F-1)) >> F` (arithmetic shift):
+
+    - `g = tau_q * m + current_t`
+    - `fire_on = full`: `s = g >= threshold` (threshold = theta_g, in units of
+      `Delta * 2^-F`); `m = s ? 0 : clamp(rnd(g), -L, L)`
+    - `fire_on = quantized`: `r = clamp(rnd(g), -L, L)`; `s = r >= threshold`
+      (threshold = theta_m, in units of Delta); `m = s ? 0 : r`
+  }];
+  let arguments = (ins RankedTensorOf<[I64]>:$input,
+                   ConfinedAttr<I64Attr, [IntPositive]>:$time_steps,
+                   ConfinedAttr<I64Attr, [IntPositive]>:$frac_bits,
+                   I64Attr:$tau_q, I64Attr:$threshold,
+                   ConfinedAttr<I64Attr, [IntPositive]>:$levels,
+                   QSNN_FireOnAttr:$fire_on);
+  let results = (outs RankedTensorOf<[I1]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def QSNN_IReadoutOp : QSNN_ShapedOp<"ireadout"> {
+  let summary = "integer logits: the readout current summed over T";
+  let description = [{
+    `[T*N, K] i64 -> [N, K] i64`: `z[n, k] = sum_t g[t*N + n, k]`, with
+    `g = A * c_t + B` from the preceding `qsnn.iaffine`. Float logits are
+    `z / (T * 2^frac_bits)`; the prediction is the argmax of z (ties: the
+    lowest index).
+  }];
+  let arguments = (ins RankedTensorOf<[I64]>:$input,
+                   ConfinedAttr<I64Attr, [IntPositive]>:$time_steps,
+                   ConfinedAttr<I64Attr, [IntNonNegative]>:$frac_bits);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+#endif // QSNN_INTEGER_OPS_TD

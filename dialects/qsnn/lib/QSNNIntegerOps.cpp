@@ -1,0 +1,218 @@
+//===- QSNNIntegerOps.cpp - integer-level op verifiers and shapes ---------===//
+//
+// The ops of DESIGN.md §4. The op classes themselves are defined in
+// QSNNOps.cpp (one GET_OP_CLASSES include for the dialect).
+//
+//===----------------------------------------------------------------------===//
+#include "OpHelpers.h"
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::qsnn;
+using namespace mlir::qsnn::detail;
+
+namespace {
+
+RankedTensorType intTensor(MLIRContext *context, ArrayRef<int64_t> shape,
+                           unsigned width) {
+  return RankedTensorType::get(shape, IntegerType::get(context, width));
+}
+
+/// Largest fractional-bit count whose 2^F and rounding offset fit in i64.
+constexpr int64_t kMaxFracBits = 62;
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// ICenterOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ICenterOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (input.getRank() < 2)
+    return fail(loc, "input must have rank >= 2 with channels in dimension 1");
+  inferred.push_back(intTensor(context, input.getShape(), 16));
+  return success();
+}
+
+LogicalResult ICenterOp::verify() {
+  int64_t channels = getInput().getType().getDimSize(1);
+  if (!ShapedType::isDynamic(channels) &&
+      static_cast<int64_t>(getZeroPoint().size()) != channels)
+    return emitOpError() << "needs one zero point per channel: " << channels
+                         << " channels, " << getZeroPoint().size() << " given";
+  for (auto [c, zp] : llvm::enumerate(getZeroPoint()))
+    if (zp < 0 || zp > 255)
+      return emitOpError() << "zero point of channel " << c << " is " << zp
+                           << ", outside the uint8 range [0, 255]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// IConv2DOp / ILinearOp / ISumPool2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult IConv2DOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  Type inputType = adaptor.getInput().getType();
+  Type weightType = adaptor.getWeight().getType();
+  if (failed(expectRank(loc, "iconv2d input [N, C, H, W]", inputType, 4)) ||
+      failed(expectRank(loc, "iconv2d weight [O, I, KH, KW]", weightType, 4)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
+  int64_t groups = adaptor.getGroups();
+  if (!ShapedType::isDynamic(input[1]) && input[1] != weight[1] * groups)
+    return fail(loc, Twine("input has ") + Twine(input[1]) +
+                         " channels but the weight expects " +
+                         Twine(weight[1]) + " x groups " + Twine(groups));
+  if (adaptor.getPerInputChannel() && groups != 1)
+    return fail(loc, "per_input_channel sums need groups = 1");
+  if (failed(checkWindow(loc, weight.drop_front(2), adaptor.getStrides(),
+                         adaptor.getPadding(), adaptor.getDilations())))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferWindowShape(loc, input, weight[0], weight.drop_front(2),
+                              adaptor.getStrides(), adaptor.getPadding(),
+                              adaptor.getDilations(), /*ceilMode=*/false,
+                              shape)))
+    return failure();
+  if (adaptor.getPerInputChannel())
+    shape.insert(shape.begin() + 2, input[1]);
+  inferred.push_back(intTensor(context, shape, 32));
+  return success();
+}
+
+LogicalResult ILinearOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  Type inputType = adaptor.getInput().getType();
+  Type weightType = adaptor.getWeight().getType();
+  if (failed(expectRank(loc, "ilinear input [M, K]", inputType, 2)) ||
+      failed(expectRank(loc, "ilinear weight [O, K]", weightType, 2)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
+  if (!ShapedType::isDynamic(input[1]) && input[1] != weight[1])
+    return fail(loc, Twine("input has ") + Twine(input[1]) +
+                         " features but the weight expects " +
+                         Twine(weight[1]));
+  inferred.push_back(intTensor(context, {input[0], weight[0]}, 32));
+  return success();
+}
+
+LogicalResult ISumPool2DOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  Type inputType = adaptor.getInput().getType();
+  if (failed(expectRank(loc, "isum_pool2d input [N, C, H, W]", inputType, 4)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  SmallVector<int64_t, 2> unitDilations = {1, 1};
+  if (failed(checkWindow(loc, adaptor.getKernel(), adaptor.getStrides(),
+                         adaptor.getPadding(), unitDilations)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferWindowShape(loc, input, input[1], adaptor.getKernel(),
+                              adaptor.getStrides(), adaptor.getPadding(),
+                              unitDilations, /*ceilMode=*/false, shape)))
+    return failure();
+  inferred.push_back(intTensor(context, shape, 32));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// IAffineOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult IAffineOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  int64_t minRank = adaptor.getPerInputChannel() ? 3 : 2;
+  if (input.getRank() < minRank)
+    return fail(loc, Twine("iaffine input must have rank >= ") +
+                         Twine(minRank) + ", got " + Twine(input.getRank()));
+  SmallVector<int64_t> shape(input.getShape());
+  if (adaptor.getPerInputChannel())
+    shape.erase(shape.begin() + 2);
+  inferred.push_back(intTensor(context, shape, 64));
+  return success();
+}
+
+LogicalResult IAffineOp::verify() {
+  RankedTensorType input = getInput().getType();
+  int64_t channels = input.getDimSize(1);
+  int64_t perChannel = getPerInputChannel() ? input.getDimSize(2) : 1;
+  int64_t biases = getBias().size();
+  if (!ShapedType::isDynamic(channels) && biases != channels)
+    return emitOpError() << "has " << biases << " biases for " << channels
+                         << " channels";
+  if (!ShapedType::isDynamic(perChannel) &&
+      static_cast<int64_t>(getMultiplier().size()) != biases * perChannel)
+    return emitOpError() << "has " << getMultiplier().size()
+                         << " multipliers; expected " << biases * perChannel
+                         << " (" << biases << " channels x " << perChannel
+                         << " input channels)";
+  if (static_cast<int64_t>(getFracBits()) > kMaxFracBits)
+    return emitOpError() << "frac_bits " << getFracBits()
+                         << " exceeds the i64 limit of " << kMaxFracBits;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ILIFOp / IReadoutOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ILIFOp::inferReturnTypes(MLIRContext *context,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (input.getRank() < 1)
+    return fail(loc, "input must have a time-merged batch dimension");
+  inferred.push_back(intTensor(context, input.getShape(), 1));
+  return success();
+}
+
+LogicalResult ILIFOp::verify() {
+  int64_t leading = getInput().getType().getDimSize(0);
+  int64_t steps = getTimeSteps();
+  if (!ShapedType::isDynamic(leading) && leading % steps != 0)
+    return emitOpError() << "leading dimension " << leading
+                         << " is not a multiple of time_steps " << steps;
+  if (static_cast<int64_t>(getFracBits()) > kMaxFracBits)
+    return emitOpError() << "frac_bits " << getFracBits()
+                         << " exceeds the i64 limit of " << kMaxFracBits;
+  if (getTauQ() < 0)
+    return emitOpError() << "tau_q must be non-negative, got " << getTauQ();
+  return success();
+}
+
+LogicalResult IReadoutOp::inferReturnTypes(MLIRContext *context,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &inferred) {
+  Type inputType = adaptor.getInput().getType();
+  if (failed(expectRank(loc, "ireadout input [T*N, K]", inputType, 2)))
+    return failure();
+  SmallVector<int64_t> shape(cast<RankedTensorType>(inputType).getShape());
+  int64_t steps = adaptor.getTimeSteps();
+  if (!ShapedType::isDynamic(shape[0])) {
+    if (shape[0] % steps != 0)
+      return fail(loc, Twine("leading dimension ") + Twine(shape[0]) +
+                           " is not a multiple of time_steps " + Twine(steps));
+    shape[0] /= steps;
+  }
+  inferred.push_back(intTensor(context, shape, 64));
+  return success();
+}
