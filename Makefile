@@ -5,11 +5,19 @@
 #
 # Variables: BUILD_DIR (build), BUILD_TYPE (Release), CMAKE_FLAGS (extra
 # -D options for a first configure), JOBS (parallel build jobs: nproc).
+# make demo also takes EPOCHS (1), BITS (2), T (4), ARCH (small), THREADS
+# (nproc) and DEMO_OUT (demo-out), e.g. `make demo EPOCHS=5 BITS=4`.
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
+EPOCHS ?= 1
+BITS ?= 2
+T ?= 4
+ARCH ?= small
+THREADS ?= $(shell nproc)
+DEMO_OUT ?= demo-out
 
 .PHONY: all bootstrap configure build test demo docs format clean help
 
@@ -36,7 +44,8 @@ test: build
 	@scripts/run-tests "$(BUILD_DIR)"
 
 demo: build
-	@scripts/demo "$(BUILD_DIR)"
+	@EPOCHS=$(EPOCHS) BITS=$(BITS) T=$(T) ARCH=$(ARCH) THREADS=$(THREADS) \
+	  DEMO_OUT=$(DEMO_OUT) scripts/demo "$(BUILD_DIR)"
 
 # Regenerates docs/dialect/QSNNOps.md from the ODS definitions.
 docs: configure

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 
 using namespace qsnn::run;
 
@@ -70,6 +72,27 @@ void fillChunk(const qsnn::data::DataSplit &split, int64_t start,
                   split.sample(start + n) + t * frame, frame);
 }
 
+/// Writes one class index per line, through a temporary file and a rename.
+bool writePredictions(const std::string &path,
+                      const std::vector<int64_t> &predictions,
+                      std::string &error) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    for (int64_t p : predictions)
+      out << p << "\n";
+    if (!out) {
+      error = "cannot write " + temporary;
+      return false;
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    error = "cannot rename " + temporary + " to " + path;
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 ExitCode qsnn::run::runDataset(Artifact &artifact,
@@ -109,6 +132,8 @@ ExitCode qsnn::run::runDataset(Artifact &artifact,
   chunk.name = info.inputs[0].name ? info.inputs[0].name : "";
   chunk.dtype = QSNN_DTYPE_UINT8;
   std::vector<HostTensor> outputs;
+  std::vector<int64_t> predictions;
+  predictions.reserve(split.size);
   for (int64_t start = 0; start < split.size; start += batch) {
     int64_t count = std::min(batch, split.size - start);
     fillChunk(split, start, count, chunk);
@@ -127,6 +152,7 @@ ExitCode qsnn::run::runDataset(Artifact &artifact,
               ? argmax(logits.as<int64_t>() + n * classes, classes)
               : argmax(logits.as<float>() + n * classes, classes);
       correct += predicted == split.labels[start + n];
+      predictions.push_back(predicted);
     }
     if (options.progress) {
       char stats[64];
@@ -137,6 +163,9 @@ ExitCode qsnn::run::runDataset(Artifact &artifact,
   }
   if (options.progress)
     progress.finish("");
+  if (!options.predictionsFile.empty() &&
+      !writePredictions(options.predictionsFile, predictions, error))
+    return Failure;
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx",
                 static_cast<unsigned long long>(checksum));

@@ -21,6 +21,7 @@ struct TestDataOptions {
 
 struct DatasetOptions {
   std::string name, dataDir;
+  std::string predictionsFile; ///< One predicted class per line, if set.
   int64_t limit = -1, batch = 0;
   bool progress = true;
 };

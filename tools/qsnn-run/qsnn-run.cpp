@@ -91,6 +91,9 @@ int main(int argc, char **argv) {
                  "Use only the first N test samples (default: all)");
   app.add_option("--batch", dataset.batch,
                  "Samples per runtime call (default: the artifact's batch)");
+  app.add_option("--save-predictions", dataset.predictionsFile,
+                 "With --dataset: write the predicted class of every sample, "
+                 "one per line, to FILE");
   app.add_flag("--json", json, "Print one JSON object instead of text");
   app.add_flag("--quiet", quiet, "No progress bar");
   auto *infoOpt =
