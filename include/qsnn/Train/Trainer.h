@@ -32,7 +32,7 @@ struct FitOptions {
   int threads = 0; ///< 0: LibTorch's default.
   int64_t limitTrain = -1, limitTest = -1;
   qsnn::data::AugmentOptions augment;
-  std::string outputDir = "qsnn-run";
+  std::string outputDir = "qsnn-train-out";
   bool resume = false;
   bool overwrite = false;
 };
