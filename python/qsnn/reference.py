@@ -128,9 +128,13 @@ class _Model:
             return sign, np.broadcast_to(alpha.reshape(-1),
                                          (sign.shape[0],)).copy()
         if producer.op_type in ("Quant", "IntQuant"):
-            w = self.consts[producer.input[0]].astype(np.float64)
-            s = float(np.asarray(self.consts[producer.input[1]]).reshape(-1)[0])
-            q = np.clip(np.round(w / s), -127, 127).astype(np.int64)
+            # QONNX's Quant divides in float32, as the trainer's fake
+            # quantization does; ties round half to even.
+            w = self.consts[producer.input[0]].astype(np.float32)
+            s32 = np.float32(np.asarray(self.consts[producer.input[1]])
+                             .reshape(-1)[0])
+            q = np.clip(np.round(w / s32), -127, 127).astype(np.int64)
+            s = float(s32)
             return q, np.full(q.shape[0], s)
         raise ReferenceError("%s: unknown quantizer %s" % (where,
                                                            producer.op_type))
@@ -262,9 +266,13 @@ class _Ints:
         self.c, self.scale, self.divisor = c, scale, divisor
 
 
-def integer_forward(model, pixels, multiplier_bits=24):
+def integer_forward(model, pixels, multiplier_bits=24, readout_constants=None):
     """Deployed integer model (§4): returns (z [N, K] int64, readout F,
-    {lif name: spikes uint8}, {lif name: constants})."""
+    {lif name: spikes uint8}, {lif name: constants}).
+
+    Each LIF's constants also hold its multipliers "A" (one list per term of
+    its current, in graph order) and biases "B". When ``readout_constants``
+    is a dict, it receives the readout's "F", "A" and "B"."""
     m = model if isinstance(model, _Model) else _Model(model)
     P = multiplier_bits
     vals = {m.graph.input[0].name: _Ints(pixels.astype(np.int64), None)}
@@ -352,7 +360,8 @@ def integer_forward(model, pixels, multiplier_bits=24):
         elif op == "Reshape":
             out = x  # the readout's [T*N, K] -> [T, N, K]
         elif op == "ReduceMean":
-            result = _integer_readout(x, m.time_steps, P, where)
+            result = _integer_readout(x, m.time_steps, P, where,
+                                      readout_constants)
             out = None
         elif op == "Identity":
             out = x
@@ -379,6 +388,13 @@ def _join(x, y, where):
 def _frac_bits(multipliers, P):
     largest = max(float(np.max(np.abs(a))) for a in multipliers)
     return P - 1 - math.floor(math.log2(largest))
+
+
+def _integer_multipliers(x, unit, F):
+    """([A_i per term], B) with A = rne(a / unit * 2^F), B likewise."""
+    scale = 2.0 ** F
+    As = [[_rne(v / unit * scale) for v in a] for a, _ in x.terms]
+    return As, [_rne(v / unit * scale) for v in x.bias]
 
 
 def _integer_current(x, unit, F):
@@ -425,13 +441,17 @@ def _integer_lif(x, attrs, P, where):
         out[t] = s.astype(np.uint8)
     consts = {"F": F, "tau_q": tau_q, "theta_g": theta_g, "theta_m": theta_m,
               "L": L}
+    consts["A"], consts["B"] = _integer_multipliers(x, unit, F)
     return out.reshape(g_in.shape).astype(np.int64), consts
 
 
-def _integer_readout(x, T, P, where):
+def _integer_readout(x, T, P, where, constants=None):
     if not isinstance(x, _Affine):
         raise ReferenceError("%s: readout input is not a current" % where)
     F = _frac_bits([a for a, _ in x.terms], P)
     g = _integer_current(x, 1.0, F)  # per step: A c_t + B
+    if constants is not None:
+        constants["F"] = F
+        constants["A"], constants["B"] = _integer_multipliers(x, 1.0, F)
     z = g.reshape((T, -1) + g.shape[1:]).sum(axis=0)
     return np.array(z.tolist(), dtype=np.int64), F

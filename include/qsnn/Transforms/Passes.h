@@ -3,12 +3,18 @@
 #define QSNN_TRANSFORMS_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::qsnn {
 
 #define GEN_PASS_DECL
 #include "qsnn/Transforms/Passes.h.inc"
+
+/// The qsnn-quantize-to-integer pass with `--multiplier-bits` = P (the
+/// integer pipeline of qsnn-compile calls it by this name).
+std::unique_ptr<Pass> createQuantizeToIntegerPass(int64_t multiplierBits = 24);
 
 #define GEN_PASS_REGISTRATION
 #include "qsnn/Transforms/Passes.h.inc"

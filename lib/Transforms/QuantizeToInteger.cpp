@@ -1,0 +1,488 @@
+//===- QuantizeToInteger.cpp - float-level Q-SNN to the integer form ------===//
+//
+// Walks each function once in program order and gives every float value of
+// the network an integer meaning (IntTensor or Current, see
+// QuantizeToInteger.h), emitting integer ops before the float op they
+// replace. Anything the integer form cannot express is an error naming the
+// op; the float ops are erased only when the whole function converted.
+//
+//===----------------------------------------------------------------------===//
+#include "QuantizeToInteger.h"
+#include "qsnn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+namespace mlir::qsnn {
+#define GEN_PASS_DEF_QUANTIZETOINTEGER
+#include "qsnn/Transforms/Passes.h.inc"
+} // namespace mlir::qsnn
+
+using namespace mlir;
+using namespace mlir::qsnn;
+using namespace mlir::qsnn::quantize;
+
+namespace {
+
+/// `linalg.generic` that only converts i8 (uint8 data) to f32: the importer's
+/// Cast of event counts.
+bool isUnsignedByteToFloat(linalg::GenericOp generic) {
+  if (generic.getNumDpsInputs() != 1 || generic->getNumResults() != 1 ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return false;
+  auto input = dyn_cast<RankedTensorType>(generic.getInputs()[0].getType());
+  if (!input || !input.getElementType().isInteger(8))
+    return false;
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return false;
+  auto convert = dyn_cast<arith::UIToFPOp>(body.front());
+  return convert && convert.getIn() == body.getArgument(0) &&
+         body.getTerminator()->getOperand(0) == convert.getResult();
+}
+
+class FunctionConverter {
+public:
+  FunctionConverter(func::FuncOp func, int64_t multiplierBits)
+      : func(func), builder(func.getContext()), multiplierBits(multiplierBits) {
+  }
+
+  LogicalResult run();
+
+private:
+  LogicalResult visit(Operation *op);
+  LogicalResult visitNormalize(NormalizeOp op);
+  LogicalResult visitGeneric(linalg::GenericOp op);
+  LogicalResult visitCollapse(tensor::CollapseShapeOp op);
+  LogicalResult visitEncode(EncodeOp op);
+  LogicalResult visitBatchNorm(BatchNormOp op);
+  LogicalResult visitAvgPool(AvgPool2DOp op);
+  LogicalResult visitMaxPool(MaxPool2DOp op);
+  LogicalResult visitGlobalAvgPool(GlobalAvgPoolOp op);
+  LogicalResult visitFlatten(FlattenOp op);
+  LogicalResult visitAdd(AddOp op);
+  LogicalResult visitReturn(func::ReturnOp op);
+
+  /// The integer tensor standing for `value`, or an error at `user`.
+  FailureOr<IntTensor> intTensorOf(Operation *user, Value value, StringRef why);
+  FailureOr<Current> currentOf(Operation *user, Value value, StringRef why);
+  bool isMapped(Value value) const {
+    return ints.count(value) || currents.count(value) || logits.count(value);
+  }
+  void define(Operation *op, IntTensor tensor) {
+    ints[op->getResult(0)] = std::move(tensor);
+    converted.push_back(op);
+  }
+  void define(Operation *op, Current current) {
+    currents[op->getResult(0)] = std::move(current);
+    converted.push_back(op);
+  }
+
+  func::FuncOp func;
+  OpBuilder builder;
+  int64_t multiplierBits;
+  DenseMap<Value, IntTensor> ints;
+  DenseMap<Value, Current> currents;
+  DenseMap<Value, Value> logits;
+  SmallVector<Operation *> converted;
+};
+
+FailureOr<IntTensor>
+FunctionConverter::intTensorOf(Operation *user, Value value, StringRef why) {
+  auto it = ints.find(value);
+  if (it != ints.end())
+    return it->second;
+  if (currents.count(value))
+    return user->emitError()
+           << "reads a membrane current that no LIF turned into spikes; "
+           << why;
+  return user->emitError()
+         << "reads a value that is neither the normalized input, event "
+            "counts, spikes nor their pooling; "
+         << why;
+}
+
+FailureOr<Current> FunctionConverter::currentOf(Operation *user, Value value,
+                                                StringRef why) {
+  auto it = currents.find(value);
+  if (it != currents.end())
+    return it->second;
+  return user->emitError()
+         << "reads a value that is not the current of a conv2d/linear; " << why;
+}
+
+LogicalResult FunctionConverter::run() {
+  for (Operation &op : llvm::make_early_inc_range(func.getBody().front())) {
+    builder.setInsertionPoint(&op);
+    if (failed(visit(&op)))
+      return failure();
+  }
+  for (Operation *op : llvm::reverse(converted))
+    op->erase();
+  // Dead constants and layout ops of the float graph.
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) { ops.push_back(op); });
+  for (Operation *op : llvm::reverse(ops))
+    if (op != func && isOpTriviallyDead(op))
+      op->erase();
+  return success();
+}
+
+LogicalResult FunctionConverter::visit(Operation *op) {
+  if (auto normalize = dyn_cast<NormalizeOp>(op))
+    return visitNormalize(normalize);
+  if (auto generic = dyn_cast<linalg::GenericOp>(op))
+    return visitGeneric(generic);
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+    return visitCollapse(collapse);
+  if (auto encode = dyn_cast<EncodeOp>(op))
+    return visitEncode(encode);
+  if (isa<Conv2DOp, LinearOp>(op)) {
+    FailureOr<IntTensor> input = intTensorOf(
+        op, op->getOperand(0),
+        "a synaptic layer must read pixels, event counts or spikes");
+    if (failed(input))
+      return failure();
+    FailureOr<Current> current = emitSynapticLayer(builder, op, *input);
+    if (failed(current))
+      return failure();
+    define(op, std::move(*current));
+    return success();
+  }
+  if (auto norm = dyn_cast<BatchNormOp>(op))
+    return visitBatchNorm(norm);
+  if (auto lif = dyn_cast<LIFOp>(op)) {
+    FailureOr<Current> current = currentOf(
+        op, lif.getInput(), "a LIF integrates the current of a synaptic layer");
+    if (failed(current))
+      return failure();
+    FailureOr<Value> spikes =
+        emitIntegerLIF(builder, lif, *current, multiplierBits);
+    if (failed(spikes))
+      return failure();
+    define(op, IntTensor{*spikes, {}, 1, {1}, 0, false, true});
+    return success();
+  }
+  if (auto pool = dyn_cast<AvgPool2DOp>(op))
+    return visitAvgPool(pool);
+  if (auto pool = dyn_cast<MaxPool2DOp>(op))
+    return visitMaxPool(pool);
+  if (auto pool = dyn_cast<GlobalAvgPoolOp>(op))
+    return visitGlobalAvgPool(pool);
+  if (auto flatten = dyn_cast<FlattenOp>(op))
+    return visitFlatten(flatten);
+  if (auto add = dyn_cast<AddOp>(op))
+    return visitAdd(add);
+  if (auto readout = dyn_cast<ReadoutOp>(op)) {
+    FailureOr<Current> current =
+        currentOf(op, readout.getInput(),
+                  "the readout averages the classifier's current");
+    if (failed(current))
+      return failure();
+    FailureOr<Value> z =
+        emitIntegerReadout(builder, readout, *current, multiplierBits);
+    if (failed(z))
+      return failure();
+    logits[readout.getResult()] = *z;
+    converted.push_back(op);
+    return success();
+  }
+  if (auto ret = dyn_cast<func::ReturnOp>(op))
+    return visitReturn(ret);
+  for (Value operand : op->getOperands())
+    if (isMapped(operand))
+      return op->emitError()
+             << "has no integer form: '" << op->getName()
+             << "' reads a value of the spiking network (only qsnn ops and "
+                "the importer's input idioms can be quantized)";
+  return success();
+}
+
+LogicalResult FunctionConverter::visitNormalize(NormalizeOp op) {
+  SmallVector<Bound> bound;
+  SmallVector<double> scale;
+  for (auto [c, zp] : llvm::enumerate(op.getZeroPoint())) {
+    if (zp < 0 || zp > 255)
+      return op.emitError() << "zero point of channel " << c << " is " << zp
+                            << ", outside the uint8 range [0, 255]";
+    bound.push_back(static_cast<Bound>(std::max(zp, 255 - zp)));
+  }
+  for (double s : op.getScale())
+    scale.push_back(asFloat32(s));
+  auto center =
+      builder.create<ICenterOp>(op.getLoc(), op.getInput(), op.getZeroPoint());
+  center->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(16));
+  bool nonNegative =
+      llvm::all_of(op.getZeroPoint(), [](int64_t zp) { return zp == 0; });
+  define(op, IntTensor{center, scale, 1, bound, 0, false, nonNegative});
+  return success();
+}
+
+LogicalResult FunctionConverter::visitGeneric(linalg::GenericOp op) {
+  if (isUnsignedByteToFloat(op)) {
+    define(op, IntTensor{op.getInputs()[0], {}, 1, {255}, 0, true, true});
+    return success();
+  }
+  for (Value input : op.getInputs()) {
+    auto it = ints.find(input);
+    if (it == ints.end() || !it->second.rawBytes)
+      continue;
+    // The importer keeps Sub(zp) as plain arithmetic only when zp is not
+    // an integer (or not a constant).
+    bool subtracts = llvm::any_of(op.getRegion().front(), [](Operation &o) {
+      return isa<arith::SubFOp>(o);
+    });
+    if (subtracts)
+      return op.emitError()
+             << "subtracts a zero point that is not an integer constant from "
+                "the uint8 input: the integer form needs integer zero points "
+                "(DESIGN.md §4)";
+  }
+  for (Value operand : op->getOperands())
+    if (isMapped(operand))
+      return op.emitError()
+             << "has no integer form: 'linalg.generic' reads a value of the "
+                "spiking network";
+  return success();
+}
+
+LogicalResult FunctionConverter::visitCollapse(tensor::CollapseShapeOp op) {
+  if (!isMapped(op.getSrc()))
+    return success();
+  FailureOr<IntTensor> input =
+      intTensorOf(op, op.getSrc(), "only integer inputs can be reshaped");
+  if (failed(input))
+    return failure();
+  if (input->bound.size() != 1 || !input->hasUniformScale() ||
+      input->pendingSteps)
+    return op.emitError() << "has no integer form: it reshapes a tensor with "
+                             "per-channel scales or an unexpanded encode";
+  auto elementType =
+      cast<RankedTensorType>(input->value.getType()).getElementType();
+  auto type = RankedTensorType::get(op.getResultType().getShape(), elementType);
+  IntTensor result = *input;
+  result.value = builder.create<tensor::CollapseShapeOp>(
+      op.getLoc(), type, input->value, op.getReassociationIndices());
+  define(op, std::move(result));
+  return success();
+}
+
+LogicalResult FunctionConverter::visitEncode(EncodeOp op) {
+  FailureOr<IntTensor> input = intTensorOf(
+      op, op.getInput(), "only the input pixels are repeated over time");
+  if (failed(input))
+    return failure();
+  if (input->pendingSteps)
+    return op.emitError() << "has no integer form: it encodes twice";
+  IntTensor result = *input;
+  result.pendingSteps = op.getTimeSteps();
+  define(op, std::move(result));
+  return success();
+}
+
+LogicalResult FunctionConverter::visitBatchNorm(BatchNormOp op) {
+  FailureOr<Current> input =
+      currentOf(op, op.getInput(), "batch norm folds into a conv2d/linear");
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<double>> gamma = readFloatConstant(op.getGamma());
+  FailureOr<SmallVector<double>> beta = readFloatConstant(op.getBeta());
+  FailureOr<SmallVector<double>> mean = readFloatConstant(op.getMean());
+  FailureOr<SmallVector<double>> variance = readFloatConstant(op.getVariance());
+  if (failed(gamma) || failed(beta) || failed(mean) || failed(variance))
+    return op.emitError() << "needs constant statistics for the integer form";
+  double epsilon = asFloat32(op.getEpsilon().convertToDouble());
+  // reference.py: a' = a * g, b' = b * g + (beta - mean * g).
+  Current result = *input;
+  for (size_t o = 0; o < result.bias.size(); ++o) {
+    double g = (*gamma)[o] / std::sqrt((*variance)[o] + epsilon);
+    for (Term &term : result.terms)
+      for (int64_t c = 0; c < term.inputChannels; ++c)
+        term.multipliers[o * term.inputChannels + c] *= g;
+    result.bias[o] = result.bias[o] * g + ((*beta)[o] - (*mean)[o] * g);
+  }
+  define(op, std::move(result));
+  return success();
+}
+
+LogicalResult FunctionConverter::visitAvgPool(AvgPool2DOp op) {
+  FailureOr<IntTensor> input = intTensorOf(
+      op, op.getInput(), "average pools sum spikes, counts or pixels");
+  if (failed(input))
+    return failure();
+  bool padded = llvm::any_of(op.getPadding(), [](int64_t p) { return p; });
+  if (op.getCeilMode() || (padded && !op.getCountIncludePad()))
+    return op.emitError()
+           << "has average-pool divisors that vary across windows ("
+           << (op.getCeilMode() ? "ceil_mode"
+                                : "padding without "
+                                  "count_include_pad")
+           << "): the integer form folds one constant divisor into the next "
+              "layer";
+  IntTensor result = widenRawBytes(builder, op.getLoc(), *input);
+  int64_t window = op.getKernel()[0] * op.getKernel()[1];
+  auto pool = builder.create<ISumPool2DOp>(
+      op.getLoc(), result.value, op.getKernelAttr(), op.getStridesAttr(),
+      op.getPaddingAttr());
+  for (Bound &b : result.bound)
+    b = mulBounds(b, window);
+  pool->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(signedBits(
+                                  *llvm::max_element(result.bound))));
+  result.value = pool;
+  result.divisor *= window;
+  define(op, std::move(result));
+  return success();
+}
+
+LogicalResult FunctionConverter::visitMaxPool(MaxPool2DOp op) {
+  FailureOr<IntTensor> input =
+      intTensorOf(op, op.getInput(), "max pools take spikes or counts");
+  if (failed(input))
+    return failure();
+  IntTensor result = widenRawBytes(builder, op.getLoc(), *input);
+  if (!result.nonNegative)
+    return op.emitError() << "has no integer form: max pooling of centered "
+                             "pixels (which can be negative) is not supported";
+  result.value = builder.create<MaxPool2DOp>(
+      op.getLoc(), result.value, op.getKernelAttr(), op.getStridesAttr(),
+      op.getPaddingAttr(), op.getCeilModeAttr());
+  define(op, std::move(result));
+  return success();
+}
+
+LogicalResult FunctionConverter::visitGlobalAvgPool(GlobalAvgPoolOp op) {
+  FailureOr<IntTensor> input = intTensorOf(
+      op, op.getInput(), "global pools sum spikes, counts or pixels");
+  if (failed(input))
+    return failure();
+  IntTensor result = widenRawBytes(builder, op.getLoc(), *input);
+  auto type = cast<RankedTensorType>(result.value.getType());
+  SmallVector<int64_t, 2> kernel = {type.getDimSize(2), type.getDimSize(3)};
+  int64_t window = kernel[0] * kernel[1];
+  auto pool = builder.create<ISumPool2DOp>(op.getLoc(), result.value, kernel);
+  for (Bound &b : result.bound)
+    b = mulBounds(b, window);
+  pool->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(signedBits(
+                                  *llvm::max_element(result.bound))));
+  result.value = pool;
+  result.divisor *= window;
+  define(op, std::move(result));
+  return success();
+}
+
+LogicalResult FunctionConverter::visitFlatten(FlattenOp op) {
+  FailureOr<IntTensor> input =
+      intTensorOf(op, op.getInput(), "only spikes or counts are flattened");
+  if (failed(input))
+    return failure();
+  if (!input->hasUniformScale())
+    return op.emitError() << "has no integer form: it flattens channels with "
+                             "different input scales";
+  IntTensor result = *input;
+  result.value =
+      builder.create<FlattenOp>(op.getLoc(), result.value, op.getAxisAttr());
+  Bound largest = *llvm::max_element(result.bound);
+  result.bound.assign(1, largest);
+  if (!result.scale.empty())
+    result.scale.resize(1);
+  define(op, std::move(result));
+  return success();
+}
+
+LogicalResult FunctionConverter::visitAdd(AddOp op) {
+  Value lhs = op.getLhs(), rhs = op.getRhs();
+  if (currents.count(lhs) && currents.count(rhs)) {
+    Current result = currents[lhs];
+    const Current &other = currents[rhs];
+    result.terms.append(other.terms.begin(), other.terms.end());
+    for (size_t o = 0; o < result.bias.size(); ++o)
+      result.bias[o] += other.bias[o];
+    define(op, std::move(result));
+    return success();
+  }
+  if (!currents.count(lhs))
+    std::swap(lhs, rhs);
+  FailureOr<Current> current =
+      currentOf(op, lhs, "a residual joins currents, or a current and spikes");
+  if (failed(current))
+    return failure();
+  FailureOr<IntTensor> shortcut =
+      intTensorOf(op, rhs, "an identity shortcut adds spikes");
+  if (failed(shortcut))
+    return failure();
+  if (!shortcut->scale.empty() || shortcut->divisor != 1 ||
+      shortcut->rawBytes || shortcut->pendingSteps)
+    return op.emitError() << "has no integer form: an identity shortcut must "
+                             "add spikes (no scale, divisor or encode)";
+  // The shortcut counts with multiplier 1 (1/Delta once divided by Delta).
+  int64_t channels = current->bias.size();
+  Term identity;
+  identity.sums = shortcut->value;
+  identity.multipliers.assign(channels, 1.0);
+  for (int64_t o = 0; o < channels; ++o)
+    identity.bound.push_back(shortcut->boundAt(o));
+  current->terms.push_back(std::move(identity));
+  define(op, std::move(*current));
+  return success();
+}
+
+LogicalResult FunctionConverter::visitReturn(func::ReturnOp op) {
+  SmallVector<Type> resultTypes;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto it = logits.find(operand.get());
+    if (it != logits.end()) {
+      operand.set(it->second);
+    } else if (isMapped(operand.get())) {
+      // Spikes may be returned as i1 (e.g. a network probed at a LIF).
+      auto tensor = ints.find(operand.get());
+      auto type = tensor == ints.end()
+                      ? RankedTensorType()
+                      : cast<RankedTensorType>(tensor->second.value.getType());
+      if (!type || !type.getElementType().isInteger(1) ||
+          tensor->second.pendingSteps)
+        return op.emitError() << "result #" << operand.getOperandNumber()
+                              << " is neither a qsnn.readout nor spikes; "
+                                 "only integer logits or spikes can be "
+                                 "returned";
+      operand.set(tensor->second.value);
+    }
+    resultTypes.push_back(operand.get().getType());
+  }
+  func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
+                                 resultTypes));
+  return success();
+}
+
+struct QuantizeToIntegerPass
+    : qsnn::impl::QuantizeToIntegerBase<QuantizeToIntegerPass> {
+  using QuantizeToIntegerBase::QuantizeToIntegerBase;
+
+  void runOnOperation() override {
+    int64_t bits = multiplierBits;
+    if (bits < 2 || bits > 62) {
+      getOperation().emitError()
+          << "--multiplier-bits must be in [2, 62], got " << bits;
+      return signalPassFailure();
+    }
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      if (failed(FunctionConverter(func, bits).run()))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass>
+mlir::qsnn::createQuantizeToIntegerPass(int64_t multiplierBits) {
+  QuantizeToIntegerOptions options;
+  options.multiplierBits = multiplierBits;
+  return createQuantizeToInteger(options);
+}
