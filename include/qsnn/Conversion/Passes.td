@@ -5,8 +5,8 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertQSNNToLinalg : Pass<"convert-qsnn-to-linalg"> {
-  let summary = "Lower float-level qsnn ops to linalg, tensor, arith, math "
-                "and scf on tensors";
+  let summary = "Lower qsnn ops (float and integer level) to linalg, tensor, "
+                "arith, math and scf on tensors";
   let description = [{
     Implements the eval semantics of DESIGN.md §3 with upstream ops so that
     every later stage (bufferization, loops, LLVM; the HLS emitter) works on
@@ -19,6 +19,15 @@ def ConvertQSNNToLinalg : Pass<"convert-qsnn-to-linalg"> {
     Floating-point operations follow the trainer's order (for example
     `Q(x) = round(L * clip(x / alpha, -1, 1)) * (alpha / L)` with round half to
     even) so that the lowered model reproduces the trained one.
+
+    Integer-level ops (DESIGN.md §4) get a plain reference lowering with the
+    exact arithmetic of their definitions: i32 sums through the same named
+    ops on inputs widened to i32 (spikes as 0/1, zero padding contributing
+    0), a reduction `linalg.generic` for per-input-channel sums, i64
+    multiply-adds for `qsnn.iaffine`, an `scf.for` over T carrying the k-bit
+    membrane state for `qsnn.ilif` (arithmetic-shift rounding, both
+    `fire_on` orders), an i64 sum over T for `qsnn.ireadout`, OR pooling on
+    spikes, and integer `encode` / `flatten` / `add`.
 
     Every qsnn op must have static shapes (the importer fixes the batch);
     otherwise the pass fails with an error naming the op.

@@ -147,6 +147,8 @@ struct ConvertMaxPool : OpRewritePattern<MaxPool2DOp> {
                                 PatternRewriter &rewriter) const override {
     if (!hasStaticShapes(op))
       return rewriter.notifyMatchFailure(op, "dynamic shape");
+    if (!op.getType().getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "integer max pool");
     Location loc = op.getLoc();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     auto resultType = cast<RankedTensorType>(op.getType());

@@ -73,7 +73,8 @@ struct ConvertNormalize : OpRewritePattern<NormalizeOp> {
 };
 
 /// [N, ...] -> [T*N, ...]: broadcast to [T, N, ...], then merge T into the
-/// batch (time-major, row t*N + n is step t of sample n).
+/// batch (time-major, row t*N + n is step t of sample n). Any element type:
+/// at the integer level it repeats the first layer's sums.
 struct ConvertEncode : OpRewritePattern<EncodeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(EncodeOp op,
@@ -84,8 +85,8 @@ struct ConvertEncode : OpRewritePattern<EncodeOp> {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     SmallVector<int64_t> stepped = {static_cast<int64_t>(op.getTimeSteps())};
     llvm::append_range(stepped, inputType.getShape());
-    Value init =
-        rewriter.create<tensor::EmptyOp>(loc, stepped, rewriter.getF32Type());
+    Value init = rewriter.create<tensor::EmptyOp>(loc, stepped,
+                                                  inputType.getElementType());
     Value repeated =
         rewriter
             .create<linalg::BroadcastOp>(loc, op.getInput(), init,
@@ -150,11 +151,17 @@ struct ConvertAdd : OpRewritePattern<AddOp> {
                                 PatternRewriter &rewriter) const override {
     if (!hasStaticShapes(op))
       return rewriter.notifyMatchFailure(op, "dynamic shape");
+    // Float activations, or i64 currents joining before a qsnn.ilif.
+    Type element = op.getType().getElementType();
+    bool isFloat = isa<FloatType>(element);
     Value sum = createElementwise(
         rewriter, op.getLoc(), op.getLhs(), op.getRhs(), /*channelDim=*/1,
-        [](OpBuilder &b, Location l, Value x, ValueRange params) {
-          return b.create<arith::AddFOp>(l, x, params[0]).getResult();
-        });
+        [&](OpBuilder &b, Location l, Value x, ValueRange params) -> Value {
+          if (isFloat)
+            return b.create<arith::AddFOp>(l, x, params[0]);
+          return b.create<arith::AddIOp>(l, x, params[0]);
+        },
+        element);
     rewriter.replaceOp(op, sum);
     return success();
   }
@@ -186,7 +193,7 @@ struct ConvertFlatten : OpRewritePattern<FlattenOp> {
     Value flat = op.getInput();
     if (rank != 1) {
       auto flatType = RankedTensorType::get({inputType.getNumElements()},
-                                            rewriter.getF32Type());
+                                            inputType.getElementType());
       flat = rewriter.create<tensor::CollapseShapeOp>(
           loc, flatType, flat, mergeLeading(rank, rank));
     }

@@ -32,7 +32,7 @@ Value qsnn::createFilled(OpBuilder &builder, Location loc,
 
 Value qsnn::createElementwise(OpBuilder &builder, Location loc, Value input,
                               ValueRange params, int64_t channelDim,
-                              ElementwiseBody body) {
+                              ElementwiseBody body, Type resultElement) {
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t rank = inputType.getRank();
   MLIRContext *context = builder.getContext();
@@ -54,8 +54,8 @@ Value qsnn::createElementwise(OpBuilder &builder, Location loc, Value input,
   }
   maps.push_back(identity);
 
-  auto resultType =
-      RankedTensorType::get(inputType.getShape(), builder.getF32Type());
+  Type element = resultElement ? resultElement : builder.getF32Type();
+  auto resultType = RankedTensorType::get(inputType.getShape(), element);
   Value init = builder.create<tensor::EmptyOp>(loc, resultType.getShape(),
                                                resultType.getElementType());
   SmallVector<Value> inputs = {input};
@@ -70,6 +70,70 @@ Value qsnn::createElementwise(OpBuilder &builder, Location loc, Value input,
         nested.create<linalg::YieldOp>(nestedLoc, result);
       });
   return generic.getResult(0);
+}
+
+Value qsnn::createI64Vector(OpBuilder &builder, Location loc,
+                            ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    builder.getI64Type());
+  return builder.create<arith::ConstantOp>(
+      loc, DenseIntElementsAttr::get(type, values));
+}
+
+Value qsnn::createIntFilled(OpBuilder &builder, Location loc,
+                            RankedTensorType type, int64_t value) {
+  Value empty = builder.create<tensor::EmptyOp>(loc, type.getShape(),
+                                                type.getElementType());
+  Value scalar = builder.create<arith::ConstantOp>(
+      loc, builder.getIntegerAttr(type.getElementType(), value));
+  return builder.create<linalg::FillOp>(loc, scalar, empty).getResult(0);
+}
+
+Value qsnn::castInteger(OpBuilder &builder, Location loc, Value x, Type type) {
+  unsigned from = x.getType().getIntOrFloatBitWidth();
+  unsigned to = type.getIntOrFloatBitWidth();
+  if (from == to)
+    return x;
+  if (from > to)
+    return builder.create<arith::TruncIOp>(loc, type, x);
+  if (from == 1)
+    return builder.create<arith::ExtUIOp>(loc, type, x);
+  return builder.create<arith::ExtSIOp>(loc, type, x);
+}
+
+Value qsnn::castIntegerTensor(OpBuilder &builder, Location loc, Value input,
+                              Type element) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (type.getElementType() == element)
+    return input;
+  return createElementwise(
+      builder, loc, input, {}, /*channelDim=*/1,
+      [&](OpBuilder &b, Location l, Value x, ValueRange) {
+        return castInteger(b, l, x, element);
+      },
+      element);
+}
+
+Value qsnn::padSpatialWithZeros(OpBuilder &builder, Location loc, Value input,
+                                ArrayRef<int64_t> padding) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += padding[0] + padding[2];
+  shape[3] += padding[1] + padding[3];
+  auto index = [&](int64_t v) -> OpFoldResult {
+    return builder.getIndexAttr(v);
+  };
+  SmallVector<OpFoldResult> low = {index(0), index(0), index(padding[0]),
+                                   index(padding[1])};
+  SmallVector<OpFoldResult> high = {index(0), index(0), index(padding[2]),
+                                    index(padding[3])};
+  Value zero = builder.create<arith::ConstantOp>(
+      loc, builder.getIntegerAttr(type.getElementType(), 0));
+  return builder.create<tensor::PadOp>(
+      loc, RankedTensorType::get(shape, type.getElementType()), input, low,
+      high, zero);
 }
 
 bool qsnn::hasStaticShapes(Operation *op) {

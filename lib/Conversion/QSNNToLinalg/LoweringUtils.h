@@ -30,13 +30,35 @@ Value createF32Vector(OpBuilder &builder, Location loc,
 Value createFilled(OpBuilder &builder, Location loc, RankedTensorType type,
                    double value);
 
-/// An f32 elementwise `linalg.generic` over `input`'s shape. Each of
-/// `params` is either a 1-D tensor indexed by dimension `channelDim` (per
-/// channel values), a tensor of `input`'s shape (elementwise), or a 2-D
-/// tensor indexed by the last two dimensions (per spatial position).
+/// A `tensor<Nxi64>` constant.
+Value createI64Vector(OpBuilder &builder, Location loc,
+                      ArrayRef<int64_t> values);
+
+/// `tensor.empty` of the integer tensor `type` filled with `value`.
+Value createIntFilled(OpBuilder &builder, Location loc, RankedTensorType type,
+                      int64_t value);
+
+/// Converts the integer scalar `x` to `type`: i1 (spikes, 0/1) is
+/// zero-extended, wider integers are sign-extended or truncated.
+Value castInteger(OpBuilder &builder, Location loc, Value x, Type type);
+
+/// An elementwise `linalg.generic` over `input`'s shape with result element
+/// type `resultElement` (f32 when null). Each of `params` is either a 1-D
+/// tensor indexed by dimension `channelDim` (per channel values), a tensor
+/// of `input`'s shape (elementwise), or a 2-D tensor indexed by the last two
+/// dimensions (per spatial position).
 Value createElementwise(OpBuilder &builder, Location loc, Value input,
                         ValueRange params, int64_t channelDim,
-                        ElementwiseBody body);
+                        ElementwiseBody body, Type resultElement = nullptr);
+
+/// `input` with every element converted by castInteger to `element`.
+Value castIntegerTensor(OpBuilder &builder, Location loc, Value input,
+                        Type element);
+
+/// Pads the spatial dimensions of an NCHW integer tensor by
+/// [top, left, bottom, right] with zeros.
+Value padSpatialWithZeros(OpBuilder &builder, Location loc, Value input,
+                          ArrayRef<int64_t> padding);
 
 /// True when every operand and result of `op` has a static shape. Lowerings
 /// rely on it: the batch and every extent are fixed at import.

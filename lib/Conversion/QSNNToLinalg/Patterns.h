@@ -11,7 +11,8 @@ namespace mlir {
 class RewritePatternSet;
 namespace qsnn {
 
-/// normalize, encode, readout, add, flatten.
+/// normalize, encode, readout, add, flatten (encode, add and flatten also
+/// on integers).
 void populateStructurePatterns(RewritePatternSet &patterns);
 /// conv2d, linear, batch_norm.
 void populateSynapticPatterns(RewritePatternSet &patterns);
@@ -19,6 +20,10 @@ void populateSynapticPatterns(RewritePatternSet &patterns);
 void populateLIFPatterns(RewritePatternSet &patterns);
 /// avg_pool2d, max_pool2d, global_avg_pool.
 void populatePoolingPatterns(RewritePatternSet &patterns);
+/// icenter, iconv2d, ilinear, isum_pool2d, iaffine.
+void populateIntegerSynapticPatterns(RewritePatternSet &patterns);
+/// ilif, ireadout, max_pool2d on integers.
+void populateIntegerNeuronPatterns(RewritePatternSet &patterns);
 
 } // namespace qsnn
 } // namespace mlir

@@ -21,6 +21,8 @@ void qsnn::populateQSNNToLinalgPatterns(RewritePatternSet &patterns) {
   populateSynapticPatterns(patterns);
   populateLIFPatterns(patterns);
   populatePoolingPatterns(patterns);
+  populateIntegerSynapticPatterns(patterns);
+  populateIntegerNeuronPatterns(patterns);
 }
 
 void qsnn::configureQSNNToLinalgTarget(ConversionTarget &target) {

@@ -76,6 +76,8 @@ std::string cpu::renderHeader(const ModelDescription &desc) {
   os << kAbiHeaderText << "\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   os << "#define " << macro << "_NUMERICS \"" << desc.numerics << "\"\n";
+  os << "#define " << macro << "_READOUT_FRAC_BITS " << desc.readoutFracBits
+     << "\n";
   os << "#define " << macro << "_BATCH " << desc.batch << "\n";
   os << "#define " << macro << "_TIME_STEPS " << desc.timeSteps << "\n";
   os << "#define " << macro << "_NUM_CLASSES " << desc.numClasses << "\n";
@@ -108,6 +110,7 @@ std::string cpu::renderJSON(const ModelDescription &desc) {
       {"model_name", desc.modelName},
       {"abi_version", static_cast<int64_t>(QSNN_ABI_VERSION)},
       {"numerics", desc.numerics},
+      {"readout_frac_bits", desc.readoutFracBits},
       {"batch", desc.batch},
       {"time_steps", desc.timeSteps},
       {"input_kind", desc.inputKind},
@@ -132,7 +135,19 @@ std::string cpu::renderJSON(const ModelDescription &desc) {
             static_cast<int64_t>(QSNN_WORKSPACE_ALIGNMENT)},
            {"activation_bytes", memory.activationBytes},
            {"scratch_bytes", memory.scratchBytes},
-           {"unplanned_bytes", memory.unplannedBytes}}},
+           {"unplanned_bytes", memory.unplannedBytes},
+           {"model",
+            llvm::json::Object{
+                {"binary_weight_bytes", memory.binaryWeightBytes},
+                {"int8_weight_bytes", memory.int8WeightBytes},
+                {"float_weight_bytes", memory.floatWeightBytes},
+                {"constant_bytes", memory.constantBytes},
+                {"weight_bytes", memory.getModelWeightBytes()},
+                {"membrane_bits_per_sample", memory.membraneBitsPerSample},
+                {"membrane_bytes", memory.membraneBytes},
+                {"activation_bytes", memory.activationBytes},
+                {"scratch_bytes", memory.scratchBytes},
+                {"table2_bytes", memory.getTable2Bytes()}}}}},
       {"pipeline", desc.pipeline}};
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -1,6 +1,8 @@
 //===- ModelDescription.cpp - read a model's interface --------------------===//
 #include "qsnn/Target/CPU/ModelDescription.h"
 
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -174,6 +176,11 @@ FailureOr<ModelDescription> cpu::describeModel(ModuleOp module,
       break;
     }
   }
+  func.walk([&](IReadoutOp readout) {
+    desc.numerics = "integer";
+    desc.readoutFracBits = readout.getFracBits();
+  });
+  describeModelMemory(func, desc.batch, desc.memory);
   const TensorDescription &logits = desc.outputs.front();
   if (!desc.classNames.empty())
     desc.numClasses = desc.classNames.size();

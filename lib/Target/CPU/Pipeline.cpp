@@ -3,7 +3,9 @@
 
 #include "qsnn/Conversion/Passes.h"
 #include "qsnn/Dialect/QSNN/QSNNDialect.h"
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
 #include "qsnn/Target/CPU/Passes.h"
+#include "qsnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/InitAllDialects.h"
@@ -79,6 +81,7 @@ StringRef cpu::getStagePipeline(Stage stage) {
 void cpu::registerCPUTargetPasses() {
   static bool registered = [] {
     registerAllPasses();
+    qsnn::registerQSNNPasses();
     qsnn::registerQSNNConversionPasses();
     qsnn::registerQSNNCPUPasses();
     return true;
@@ -116,10 +119,83 @@ int64_t readI64(func::FuncOp func, StringRef name) {
 
 } // namespace
 
+namespace {
+constexpr llvm::StringLiteral kQuantizePass = "qsnn-quantize-to-integer";
+} // namespace
+
+std::string cpu::getQSNNStagePipeline(const QSNNStageOptions &options) {
+  SmallVector<std::string> passes;
+  // No qsnn-fold-batchnorm before quantization: quantize-to-integer folds
+  // batch norm itself in double (as DESIGN.md §4 and the reference model
+  // do); folding first would narrow the scales to f32 and could move the
+  // integer multipliers by one unit.
+  if (options.quantize) {
+    passes.push_back((kQuantizePass + "{multiplier-bits=" +
+                      llvm::Twine(options.multiplierBits) + "}")
+                         .str());
+  }
+  if (options.exposeSpikes)
+    passes.push_back("func.func(qsnn-expose-spikes)");
+  return llvm::join(passes, ",");
+}
+
+FailureOr<std::string> cpu::chooseNumerics(ModuleOp module,
+                                           StringRef requested,
+                                           QSNNStageOptions &options) {
+  bool hasIntegerOps = false;
+  SmallVector<LIFOp> lifs;
+  module.walk([&](Operation *op) {
+    if (isa<ILIFOp, IReadoutOp, IAffineOp>(op))
+      hasIntegerOps = true;
+    else if (auto lif = dyn_cast<LIFOp>(op))
+      lifs.push_back(lif);
+  });
+  options.quantize = false;
+  if (hasIntegerOps && lifs.empty()) {
+    if (requested == "float")
+      return module.emitError()
+             << "--numerics float: the model is already at the integer "
+                "level; compile the float-level model instead";
+    return std::string("integer");
+  }
+  bool allQuantized = !lifs.empty() && llvm::all_of(lifs, [](LIFOp lif) {
+    return lif.getMembraneBits() < 32;
+  });
+  std::string numerics = requested.empty()
+                             ? std::string(allQuantized ? "integer" : "float")
+                             : requested.str();
+  if (numerics == "float")
+    return numerics;
+  registerCPUTargetPasses();
+  if (!PassInfo::lookup(kQuantizePass))
+    return module.emitError()
+           << "--numerics integer needs the pass '" << kQuantizePass
+           << "', which this build does not have; use --numerics float";
+  options.quantize = true;
+  return numerics;
+}
+
+LogicalResult cpu::prepareModule(ModuleOp module,
+                                 const QSNNStageOptions &options,
+                                 std::string &pipeline) {
+  registerCPUTargetPasses();
+  pipeline = getQSNNStagePipeline(options);
+  if (pipeline.empty())
+    return success();
+  PassManager pm(module.getContext());
+  if (failed(parsePassPipeline(pipeline, pm)))
+    return module.emitError() << "invalid pipeline for stage 'qsnn'";
+  if (failed(pm.run(module)))
+    return module.emitError() << "the CPU pipeline failed in stage 'qsnn'";
+  return success();
+}
+
 LogicalResult cpu::lowerModule(ModuleOp module, ModelDescription &description,
                                Stage last) {
   registerCPUTargetPasses();
   SmallVector<StringRef> pipelines;
+  if (!description.qsnnPipeline.empty())
+    pipelines.push_back(description.qsnnPipeline);
   for (int index = static_cast<int>(Stage::Linalg);
        index <= static_cast<int>(last); ++index) {
     auto stage = static_cast<Stage>(index);

@@ -5,6 +5,8 @@
 // compares with values worked out by hand in the comments.
 //
 //===----------------------------------------------------------------------===//
+#include "CompiledModel.h"
+
 #include "qsnn/Target/CPU/JIT.h"
 #include "qsnn/Target/CPU/Pipeline.h"
 
@@ -27,60 +29,7 @@ namespace cpu = mlir::qsnn::cpu;
 
 namespace {
 
-/// A JIT-compiled model with its workspace.
-class CompiledModel {
-public:
-  /// Compiles `source` (a module with func @forward); fails the test on error.
-  explicit CompiledModel(llvm::StringRef source) {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    DialectRegistry registry;
-    cpu::registerCPUTargetDialects(registry);
-    context = std::make_unique<MLIRContext>(registry);
-    module = parseSourceString<ModuleOp>(source, context.get());
-    if (!module) {
-      ADD_FAILURE() << "test IR does not parse";
-      return;
-    }
-    auto compiled =
-        cpu::compileForJIT(*module, "forward", "test", description);
-    if (!compiled) {
-      ADD_FAILURE() << llvm::toString(compiled.takeError());
-      return;
-    }
-    engine = std::move(*compiled);
-    auto run = engine->lookup("test_run");
-    auto info = engine->lookup("test_info");
-    if (!run || !info) {
-      ADD_FAILURE() << "entry points missing";
-      llvm::consumeError(run ? info.takeError() : run.takeError());
-      return;
-    }
-    runFn = reinterpret_cast<qsnn_run_fn>(*run);
-    infoFn = reinterpret_cast<qsnn_info_fn>(*info);
-    workspaceBytes = description.memory.workspaceBytes;
-    workspace = std::aligned_alloc(QSNN_WORKSPACE_ALIGNMENT,
-                                   workspaceBytes + QSNN_WORKSPACE_ALIGNMENT);
-  }
-  ~CompiledModel() { std::free(workspace); }
-
-  bool ok() const { return runFn != nullptr; }
-
-  int32_t run(std::vector<const void *> inputs, std::vector<void *> outputs) {
-    return runFn(inputs.data(), outputs.data(), workspace, workspaceBytes);
-  }
-
-  qsnn_run_fn runFn = nullptr;
-  qsnn_info_fn infoFn = nullptr;
-  void *workspace = nullptr;
-  uint64_t workspaceBytes = 0;
-  cpu::ModelDescription description;
-
-private:
-  std::unique_ptr<MLIRContext> context;
-  OwningOpRef<ModuleOp> module;
-  std::unique_ptr<ExecutionEngine> engine;
-};
+using qsnn_test::CompiledModel;
 
 /// LIF over T = 4 steps of N = 1 sample with three neurons (columns).
 std::string lifModule(llvm::StringRef attrs) {
@@ -101,8 +50,9 @@ const float kCurrents[4][3] = {
 std::vector<float> runLIF(llvm::StringRef attrs) {
   CompiledModel model(lifModule(attrs));
   std::vector<float> spikes(12, -1.0f);
-  if (model.ok())
+  if (model.ok()) {
     EXPECT_EQ(model.run({kCurrents}, {spikes.data()}), QSNN_OK);
+  }
   return spikes;
 }
 

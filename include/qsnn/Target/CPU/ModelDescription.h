@@ -40,6 +40,25 @@ struct MemoryPlan {
   int64_t activationBytes = 0; // live at the peak: buffers between ops
   int64_t scratchBytes = 0;    // live at the peak: per-step temporaries
   int64_t unplannedBytes = 0;  // the sum of all buffers without reuse
+
+  // The model at its storage bit widths (DESIGN.md §6, Table 2 of the
+  // paper), read from the qsnn-level IR by describeModelMemory.
+  int64_t binaryWeightBytes = 0; // 1-bit weights, ceil(count / 8)
+  int64_t int8WeightBytes = 0;   // 8-bit weights
+  int64_t floatWeightBytes = 0;  // unquantized (float) weights, 4 bytes each
+  int64_t constantBytes = 0;     // per-channel constants (multipliers, ...)
+  int64_t membraneBitsPerSample = 0; // peak live membranes x their bits
+  int64_t membraneBytes = 0;     // of the whole batch, rounded up to bytes
+
+  /// Weights at their bit widths plus per-channel constants.
+  int64_t getModelWeightBytes() const {
+    return binaryWeightBytes + int8WeightBytes + floatWeightBytes +
+           constantBytes;
+  }
+  /// The figure comparable to Table 2: weights + peak membranes x batch.
+  int64_t getTable2Bytes() const {
+    return getModelWeightBytes() + membraneBytes;
+  }
 };
 
 struct TargetDescription {
@@ -52,7 +71,8 @@ struct ModelDescription {
   std::string name;         // symbol prefix of NAME_run / NAME_info
   std::string functionName; // the entry function in the module
   std::string modelName;    // module attribute qsnn.model_name, if any
-  std::string numerics = "float";
+  std::string numerics = "float"; // "integer" when the model has ireadout
+  int64_t readoutFracBits = 0;    // F of the qsnn.ireadout; 0 for float
   std::string inputKind; // qsnn.input_kind: static | events
   int64_t batch = 1;
   int64_t timeSteps = 1;
@@ -61,6 +81,7 @@ struct ModelDescription {
   llvm::SmallVector<TensorDescription> inputs, outputs;
   MemoryPlan memory;
   TargetDescription target;
+  std::string qsnnPipeline; // the qsnn-stage passes (prepareModule)
   std::string pipeline; // textual MLIR pass pipeline that produced the code
 };
 
@@ -71,7 +92,13 @@ bool isValidSymbolPrefix(llvm::StringRef name);
 /// `module` and returns null if there is none.
 func::FuncOp lookupEntryFunction(ModuleOp module, llvm::StringRef functionName);
 
-/// Reads the interface of `functionName` and the module's qsnn.* attributes.
+/// Fills the bit-width fields of `plan` from the qsnn-level function `func`
+/// (float or integer level) for a batch of `batch` samples.
+void describeModelMemory(func::FuncOp func, int64_t batch, MemoryPlan &plan);
+
+/// Reads the interface of `functionName`, the module's qsnn.* attributes,
+/// the numerics (integer when the function has a qsnn.ireadout, whose
+/// frac_bits is the readout's F) and the model's memory at its bit widths.
 /// Fails with an error on `module` for shapes or element types the ABI
 /// cannot describe.
 FailureOr<ModelDescription> describeModel(ModuleOp module,

@@ -107,4 +107,20 @@ def ExpandMath : Pass<"qsnn-cpu-expand-math", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def ExposeSpikes : Pass<"qsnn-expose-spikes", "::mlir::func::FuncOp"> {
+  let summary = "Return every LIF layer's spikes as extra uint8 outputs";
+  let description = [{
+    A debugging aid (`qsnn-compile --expose-spikes`): in every public
+    function with a body, the spikes of each `qsnn.ilif` (and float-level
+    `qsnn.lif`) become an extra result, in program order after the existing
+    ones: a `[T, N, ...]` tensor of `i8` 0/1 values (uint8 at the ABI,
+    `qsnn.batch_dim` 1) named `spikes:<name>`, where `<name>` is the first
+    `NameLoc` in the op's location (the importer's ONNX node name, or its
+    first output for an unnamed node), else `lif<index>`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // QSNN_TARGET_CPU_PASSES_TD

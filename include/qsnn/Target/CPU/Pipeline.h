@@ -14,6 +14,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include <optional>
+#include <string>
 
 namespace mlir {
 class DialectRegistry;
@@ -40,10 +41,41 @@ void registerCPUTargetPasses();
 /// to LLVM IR need, including the qsnn dialect.
 void registerCPUTargetDialects(DialectRegistry &registry);
 
+/// What the qsnn stage does before lowering (DESIGN.md §4, §6).
+struct QSNNStageOptions {
+  /// Run qsnn-quantize-to-integer (which folds batch norm in double): the
+  /// float-level model becomes the deployed integer model.
+  bool quantize = false;
+  /// `multiplier-bits` of qsnn-quantize-to-integer (P of DESIGN.md §4).
+  unsigned multiplierBits = 24;
+  /// Run qsnn-expose-spikes: every LIF's spikes become extra outputs.
+  bool exposeSpikes = false;
+};
+
+/// The textual qsnn-stage pipeline for `options`; empty when nothing runs.
+std::string getQSNNStagePipeline(const QSNNStageOptions &options);
+
+/// Resolves `--numerics` ("" for the default) for `module`: "integer" or
+/// "float". The default is integer when the model has LIFs and every one
+/// has membrane_bits < 32 (or is already at the integer level), float
+/// otherwise. Sets `options.quantize` when a float-level model must be
+/// quantized. Emits an error on `module` for a request the model or this
+/// build cannot satisfy (k = 32 models fail in the quantization pass with
+/// its own message).
+FailureOr<std::string> chooseNumerics(ModuleOp module,
+                                      llvm::StringRef requested,
+                                      QSNNStageOptions &options);
+
+/// Runs the qsnn-stage passes on `module`; `pipeline` receives their textual
+/// form (empty when none ran). Errors are emitted on the module's context.
+LogicalResult prepareModule(ModuleOp module, const QSNNStageOptions &options,
+                            std::string &pipeline);
+
 /// Runs the pipeline on `module` up to and including `last`. Completes
 /// `description.memory` (once Stage::Planned has run; weight bytes are the
 /// constant globals) and records the textual pipeline that ran in
-/// `description.pipeline`. Errors are emitted on the module's context.
+/// `description.pipeline`, after `description.qsnnPipeline` (the qsnn stage,
+/// see prepareModule). Errors are emitted on the module's context.
 LogicalResult lowerModule(ModuleOp module, ModelDescription &description,
                           Stage last = Stage::LLVM);
 

@@ -1,0 +1,224 @@
+//===- ConvertIntegerNeuron.cpp - ilif, ireadout, integer max pool --------===//
+//
+// The integer LIF is an scf.for over the T steps that carries the membrane
+// state m [N, ...] as a k-bit integer tensor (k = the bits of [-L, L]) and
+// the i1 spike output [T*N, ...]. Per element, exactly as the op defines it
+// (DESIGN.md §4), in i64:
+//   g = tau_q * m + current_t
+//   r = clamp((g + 2^(F-1)) >> F, -L, L)      (arithmetic shift)
+//   full:      s = g >= threshold;  m = s ? 0 : r
+//   quantized: s = r >= threshold;  m = s ? 0 : r
+// ireadout sums the readout currents over T; max_pool2d on spikes is the OR
+// of the window (zero padding never sets a bit).
+//
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+#include "Patterns.h"
+
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::qsnn;
+
+namespace {
+
+struct ConvertILIF : OpRewritePattern<ILIFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ILIFOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasStaticShapes(op))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t steps = op.getTimeSteps();
+    int64_t rank = type.getRank();
+    int64_t levels = op.getLevels();
+    int64_t fracBits = op.getFracBits();
+    bool fireOnFull = op.getFireOn() == FireOn::Full;
+    SmallVector<int64_t> stepShape(type.getShape());
+    stepShape[0] /= steps;
+    // m in [-L, L]: a sign bit plus the bits of L.
+    unsigned stateBits = 1 + llvm::Log2_64(static_cast<uint64_t>(levels)) + 1;
+    Type stateElement = rewriter.getIntegerType(stateBits);
+    Type i64 = rewriter.getI64Type(), i1 = rewriter.getI1Type();
+    auto stateType = RankedTensorType::get(stepShape, stateElement);
+    auto currentType = RankedTensorType::get(stepShape, i64);
+    auto spikeType = RankedTensorType::get(stepShape, i1);
+
+    auto constant = [&](int64_t value) -> Value {
+      return rewriter.create<arith::ConstantOp>(
+          loc, rewriter.getI64IntegerAttr(value));
+    };
+    Value tauQ = constant(op.getTauQ());
+    Value threshold = constant(op.getThreshold());
+    Value half = constant(int64_t(1) << (fracBits - 1));
+    Value shift = constant(fracBits);
+    Value upper = constant(levels), lower = constant(-levels);
+    Value zero = constant(0);
+
+    Value state0 = createIntFilled(rewriter, loc, stateType, 0);
+    Value spikes0 = rewriter.create<tensor::EmptyOp>(loc, type.getShape(), i1);
+    Value lb = rewriter.create<arith::ConstantIndexOp>(loc, 0);
+    Value ub = rewriter.create<arith::ConstantIndexOp>(loc, steps);
+    Value unit = rewriter.create<arith::ConstantIndexOp>(loc, 1);
+    Value batch = rewriter.create<arith::ConstantIndexOp>(loc, stepShape[0]);
+
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto loop = rewriter.create<scf::ForOp>(
+        loc, lb, ub, unit, ValueRange{state0, spikes0},
+        [&](OpBuilder &b, Location l, Value t, ValueRange carried) {
+          Value row = b.create<arith::MulIOp>(l, t, batch);
+          SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+          offsets[0] = row;
+          SmallVector<OpFoldResult> sizes, strides(rank, b.getIndexAttr(1));
+          for (int64_t extent : stepShape)
+            sizes.push_back(b.getIndexAttr(extent));
+          Value current = b.create<tensor::ExtractSliceOp>(
+              l, currentType, op.getInput(), offsets, sizes, strides);
+          Value spikeSlot = b.create<tensor::ExtractSliceOp>(
+              l, spikeType, carried[1], offsets, sizes, strides);
+          auto step = b.create<linalg::GenericOp>(
+              l, TypeRange{stateType, spikeType}, ValueRange{current},
+              ValueRange{carried[0], spikeSlot},
+              ArrayRef<AffineMap>{identity, identity, identity}, iterators,
+              [&](OpBuilder &e, Location el, ValueRange args) {
+                Value m = e.create<arith::ExtSIOp>(el, i64, args[1]);
+                Value decayed = e.create<arith::MulIOp>(el, tauQ, m);
+                Value g = e.create<arith::AddIOp>(el, decayed, args[0]);
+                Value biased = e.create<arith::AddIOp>(el, g, half);
+                Value shifted = e.create<arith::ShRSIOp>(el, biased, shift);
+                Value rounded = e.create<arith::MaxSIOp>(
+                    el, e.create<arith::MinSIOp>(el, shifted, upper), lower);
+                Value fire = e.create<arith::CmpIOp>(
+                    el, arith::CmpIPredicate::sge, fireOnFull ? g : rounded,
+                    threshold);
+                Value kept = e.create<arith::SelectOp>(el, fire, zero, rounded);
+                Value next = e.create<arith::TruncIOp>(el, stateElement, kept);
+                e.create<linalg::YieldOp>(el, ValueRange{next, fire});
+              });
+          Value spikes = b.create<tensor::InsertSliceOp>(
+              l, step.getResult(1), carried[1], offsets, sizes, strides);
+          b.create<scf::YieldOp>(l, ValueRange{step.getResult(0), spikes});
+        });
+    rewriter.replaceOp(op, loop.getResult(1));
+    return success();
+  }
+};
+
+/// [T*N, K] -> [N, K]: z[n, k] = sum_t g[t*N + n, k] in i64.
+struct ConvertIReadout : OpRewritePattern<IReadoutOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(IReadoutOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasStaticShapes(op))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    int64_t steps = op.getTimeSteps();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    int64_t batch = resultType.getDimSize(0),
+            classes = resultType.getDimSize(1);
+    Type i64 = rewriter.getI64Type();
+    auto steppedType = RankedTensorType::get({steps, batch, classes}, i64);
+    Value stepped = rewriter.create<tensor::ExpandShapeOp>(
+        loc, steppedType, op.getInput(),
+        SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    Value init = createIntFilled(rewriter, loc, resultType, 0);
+    MLIRContext *context = rewriter.getContext();
+    AffineMap outputMap = AffineMap::get(
+        3, 0, {getAffineDimExpr(1, context), getAffineDimExpr(2, context)},
+        context);
+    rewriter.replaceOp(
+        op,
+        rewriter
+            .create<linalg::GenericOp>(
+                loc, resultType, stepped, init,
+                ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(3),
+                                    outputMap},
+                ArrayRef<utils::IteratorType>{utils::IteratorType::reduction,
+                                              utils::IteratorType::parallel,
+                                              utils::IteratorType::parallel},
+                [](OpBuilder &b, Location l, ValueRange args) {
+                  Value acc = b.create<arith::AddIOp>(l, args[1], args[0]);
+                  b.create<linalg::YieldOp>(l, acc);
+                })
+            .getResult(0));
+    return success();
+  }
+};
+
+/// max_pool2d on integers: OR over the window for i1 spikes, signed max for
+/// wider values. Padded cells (explicit padding and ceil-mode windows) are
+/// 0, which never wins for spikes or the non-negative counts pooled at the
+/// integer level.
+struct ConvertIntegerMaxPool : OpRewritePattern<MaxPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPool2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasStaticShapes(op))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Type element = op.getType().getElementType();
+    if (!isa<IntegerType>(element))
+      return rewriter.notifyMatchFailure(op, "float max pool");
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides();
+    // Pad the end also for ceil-mode windows reaching past the padding.
+    SmallVector<int64_t> padding(op.getPadding());
+    for (int d = 0; d < 2; ++d) {
+      int64_t reach =
+          (resultType.getDimSize(2 + d) - 1) * strides[d] + kernel[d];
+      padding[2 + d] = std::max(
+          padding[2 + d], reach - inputType.getDimSize(2 + d) - padding[d]);
+    }
+    Value padded = padSpatialWithZeros(rewriter, loc, op.getInput(), padding);
+    MLIRContext *context = rewriter.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+    // Iteration space (n, c, oh, ow, kh, kw).
+    AffineMap inputMap = AffineMap::get(
+        6, 0, {d(0), d(1), d(2) * strides[0] + d(4), d(3) * strides[1] + d(5)},
+        context);
+    AffineMap windowMap = AffineMap::get(6, 0, {d(4), d(5)}, context);
+    AffineMap outputMap =
+        AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, context);
+    SmallVector<utils::IteratorType> iterators(4,
+                                               utils::IteratorType::parallel);
+    iterators.append(2, utils::IteratorType::reduction);
+    Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, element);
+    Value init = createIntFilled(rewriter, loc, resultType, 0);
+    bool isSpikes = element.isInteger(1);
+    rewriter.replaceOp(
+        op,
+        rewriter
+            .create<linalg::GenericOp>(
+                loc, resultType, ValueRange{padded, window}, init,
+                ArrayRef<AffineMap>{inputMap, windowMap, outputMap}, iterators,
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value acc =
+                      isSpikes ? b.create<arith::OrIOp>(l, args[2], args[0])
+                                     .getResult()
+                               : b.create<arith::MaxSIOp>(l, args[2], args[0])
+                                     .getResult();
+                  b.create<linalg::YieldOp>(l, acc);
+                })
+            .getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void qsnn::populateIntegerNeuronPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvertILIF, ConvertIReadout, ConvertIntegerMaxPool>(
+      patterns.getContext());
+}

@@ -1,0 +1,115 @@
+//===- ModelMemory.cpp - the model's memory at its bit widths -------------===//
+//
+// What a Q-SNN needs at its storage bit widths (DESIGN.md §6): 1-bit binary
+// and 8-bit weights, the per-channel constants, and the membranes of the
+// LIF layers. The layer-major schedule runs each LIF over all T steps before
+// the next layer starts, so only one layer's membranes are live: the peak is
+// the largest layer. The CPU code stores these in wider types (i8 weights,
+// byte-addressed membranes); this is the figure a bit-exact accelerator
+// needs, comparable to Table 2 of the paper.
+//
+//===----------------------------------------------------------------------===//
+#include "qsnn/Target/CPU/ModelDescription.h"
+
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::qsnn;
+using namespace mlir::qsnn::cpu;
+
+namespace {
+
+/// Elements of a statically shaped value; 0 for an absent optional operand.
+int64_t countElements(Value value) {
+  if (!value)
+    return 0;
+  auto type = dyn_cast<ShapedType>(value.getType());
+  return type && type.hasStaticShape() ? type.getNumElements() : 0;
+}
+
+/// True when `weight` is a constant holding only -1 and +1.
+bool isBinaryConstant(Value weight) {
+  DenseIntElementsAttr values;
+  if (!matchPattern(weight, m_Constant(&values)))
+    return false;
+  return llvm::all_of(values.getValues<APInt>(), [](const APInt &v) {
+    int64_t s = v.getSExtValue();
+    return s == 1 || s == -1;
+  });
+}
+
+/// Bits of a membrane in [-L, L]: the sign and the bits of L.
+int64_t membraneBits(int64_t levels) {
+  return levels == 0 ? 32 : 2 + llvm::Log2_64(static_cast<uint64_t>(levels));
+}
+
+/// Membranes per sample of one LIF over a time-merged [T*N, ...] tensor.
+int64_t neuronsPerSample(Value spikes) {
+  auto type = cast<ShapedType>(spikes.getType());
+  if (!type.hasStaticShape() || type.getRank() == 0 || type.getDimSize(0) == 0)
+    return 0;
+  return type.getNumElements() / type.getDimSize(0);
+}
+
+} // namespace
+
+void cpu::describeModelMemory(func::FuncOp func, int64_t batch,
+                              MemoryPlan &plan) {
+  int64_t binaryBits = 0;
+  plan.int8WeightBytes = plan.floatWeightBytes = plan.constantBytes = 0;
+  plan.membraneBitsPerSample = 0;
+  auto addWeights = [&](Value weight, WeightQuant quant) {
+    int64_t count = countElements(weight);
+    if (quant == WeightQuant::Binary)
+      binaryBits += count;
+    else if (quant == WeightQuant::Int8)
+      plan.int8WeightBytes += count;
+    else
+      plan.floatWeightBytes += 4 * count;
+  };
+  auto addMembranes = [&](Value spikes, int64_t levels) {
+    plan.membraneBitsPerSample =
+        std::max(plan.membraneBitsPerSample,
+                 neuronsPerSample(spikes) * membraneBits(levels));
+  };
+  func.walk([&](Operation *op) {
+    if (auto conv = dyn_cast<IConv2DOp>(op))
+      addWeights(conv.getWeight(), isBinaryConstant(conv.getWeight())
+                                       ? WeightQuant::Binary
+                                       : WeightQuant::Int8);
+    else if (auto linear = dyn_cast<ILinearOp>(op))
+      addWeights(linear.getWeight(), isBinaryConstant(linear.getWeight())
+                                         ? WeightQuant::Binary
+                                         : WeightQuant::Int8);
+    else if (auto affine = dyn_cast<IAffineOp>(op))
+      plan.constantBytes +=
+          8 * (affine.getMultiplier().size() + affine.getBias().size());
+    else if (auto center = dyn_cast<ICenterOp>(op))
+      plan.constantBytes += 2 * center.getZeroPoint().size();
+    else if (auto lif = dyn_cast<ILIFOp>(op))
+      addMembranes(lif.getResult(), lif.getLevels());
+    else if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      addWeights(conv.getWeight(), conv.getQuant());
+      plan.constantBytes +=
+          4 * (countElements(conv.getScale()) + countElements(conv.getBias()));
+    } else if (auto linear = dyn_cast<LinearOp>(op)) {
+      addWeights(linear.getWeight(), linear.getQuant());
+      plan.constantBytes += 4 * (countElements(linear.getScale()) +
+                                 countElements(linear.getBias()));
+    } else if (auto norm = dyn_cast<BatchNormOp>(op))
+      plan.constantBytes += 4 * 4 * countElements(norm.getGamma());
+    else if (auto normalize = dyn_cast<NormalizeOp>(op))
+      plan.constantBytes += 8 * normalize.getZeroPoint().size();
+    else if (auto lif = dyn_cast<LIFOp>(op))
+      addMembranes(lif.getResult(), lif.getNumLevels());
+  });
+  plan.binaryWeightBytes = llvm::divideCeil(binaryBits, 8);
+  plan.membraneBytes = llvm::divideCeil(plan.membraneBitsPerSample * batch, 8);
+}
