@@ -7,6 +7,7 @@
 // model.so, model.h and model.json (docs/compile.md).
 //
 //===----------------------------------------------------------------------===//
+#include "CompileHLS.h"
 #include "qsnn/Target/CPU/Artifact.h"
 #include "qsnn/Target/CPU/CodeGen.h"
 #include "qsnn/Target/CPU/ModelDescription.h"
@@ -49,14 +50,38 @@ cl::opt<std::string>
                             "(created if missing)"),
               cl::value_desc("dir"), cl::cat(category));
 cl::opt<std::string> target("target",
-                            cl::desc("Code generation target: cpu (hls is not "
-                                     "available in this build)"),
+                            cl::desc("Code generation target: cpu (artifact) "
+                                     "or hls (HLS C++ project, docs/hls.md)"),
                             cl::init("cpu"), cl::cat(category));
-cl::opt<std::string>
-    numerics("numerics",
-             cl::desc("float: the trained float model (DESIGN.md §3); "
-                      "integer is not available in this build"),
-             cl::init("float"), cl::cat(category));
+cl::opt<unsigned> hlsII("hls-ii",
+                        cl::desc("--target hls: PIPELINE II of innermost "
+                                 "loops (default 1)"),
+                        cl::init(1), cl::cat(category));
+cl::opt<std::string> hlsInterface(
+    "hls-interface",
+    cl::desc("--target hls: axi (m_axi + s_axilite, default) or memory "
+             "(ap_memory)"),
+    cl::init("axi"), cl::cat(category));
+cl::opt<bool> hlsDataflow("hls-dataflow",
+                          cl::desc("--target hls: #pragma HLS DATAFLOW on "
+                                   "the top function"),
+                          cl::cat(category));
+cl::opt<std::string> numerics(
+    "numerics",
+    cl::desc("integer: the deployed integer model (DESIGN.md §4, int64 "
+             "logits); float: the trained float model (§3). Default: "
+             "integer when every LIF has membrane_bits < 32, else float"),
+    cl::cat(category));
+cl::opt<unsigned> multiplierBits(
+    "multiplier-bits",
+    cl::desc("Significant bits of each layer's largest fixed-point "
+             "multiplier, for integer numerics (default 24)"),
+    cl::init(24), cl::cat(category));
+cl::opt<bool> exposeSpikes(
+    "expose-spikes",
+    cl::desc("Debugging: return every LIF layer's spikes as extra uint8 "
+             "[T, N, ...] outputs named spikes:<ONNX node>"),
+    cl::cat(category));
 cl::opt<std::string> targetCpu(
     "target-cpu",
     cl::desc("CPU to generate code for: native (this machine, with its "
@@ -131,12 +156,12 @@ int error(const llvm::Twine &message) {
 
 /// Checks options that do not need the model. Returns a message or "".
 std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
-  if (target != "cpu")
-    return "--target " + target +
-           " is not available in this build; available targets: cpu";
-  if (numerics != "float")
-    return "--numerics " + numerics +
-           " is not available in this build; available numerics: float";
+  if (target != "cpu" && target != "hls")
+    return "--target " + target + " is not one of: cpu, hls";
+  if (!numerics.empty() && numerics != "float" && numerics != "integer")
+    return "--numerics " + numerics + " is not one of: integer, float";
+  if (multiplierBits < 2 || multiplierBits > 62)
+    return "--multiplier-bits must be in [2, 62]";
   if (!emitMlir.empty()) {
     stopStage = cpu::parseStage(emitMlir);
     if (!stopStage)
@@ -197,10 +222,30 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, Progress &progress) {
 #endif
 }
 
+HLSCompileOptions getHLSOptions() {
+  HLSCompileOptions options;
+  options.inputPath = inputPath;
+  options.outputDir = outputDir;
+  options.name = name;
+  options.functionName = functionName;
+  options.numerics = numerics;
+  options.multiplierBits = multiplierBits;
+  options.exposeSpikes = exposeSpikes;
+  options.emitMlir = emitMlir;
+  options.ii = hlsII;
+  options.interface = hlsInterface;
+  options.dataflow = hlsDataflow;
+  return options;
+}
+
 int compile() {
   std::optional<cpu::Stage> stopStage;
   if (std::string problem = validateOptions(stopStage); !problem.empty())
     return error(problem);
+  if (target == "hls")
+    if (std::string problem = validateHLSOptions(getHLSOptions());
+        !problem.empty())
+      return error(problem);
 
   DialectRegistry registry;
   cpu::registerCPUTargetDialects(registry);
@@ -226,10 +271,28 @@ int compile() {
   OwningOpRef<ModuleOp> module = loadModel(context, progress);
   if (!module)
     return 1;
+  if (target == "hls") {
+    HLSCompileOptions options = getHLSOptions();
+    options.progress = [&](const llvm::Twine &what) { progress.step(what); };
+    return compileForHLS(*module, options);
+  }
+  cpu::QSNNStageOptions stageOptions;
+  stageOptions.multiplierBits = multiplierBits;
+  stageOptions.exposeSpikes = exposeSpikes;
+  FailureOr<std::string> chosen =
+      cpu::chooseNumerics(*module, numerics, stageOptions);
+  if (failed(chosen))
+    return 1;
+  std::string qsnnPipeline = cpu::getQSNNStagePipeline(stageOptions);
+  if (!qsnnPipeline.empty())
+    progress.step("preparing " + *chosen + " numerics: " + qsnnPipeline);
+  if (failed(cpu::prepareModule(*module, stageOptions, qsnnPipeline)))
+    return 1;
   FailureOr<cpu::ModelDescription> description =
       cpu::describeModel(*module, functionName, name);
   if (failed(description))
     return 1;
+  description->qsnnPipeline = qsnnPipeline;
   description->target = resolvedTarget;
 
   cpu::Stage last = stopStage.value_or(cpu::Stage::LLVM);

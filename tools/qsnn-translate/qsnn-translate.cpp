@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "qsnn/Dialect/QSNN/QSNNDialect.h"
 #include "qsnn/Import/ImportONNX.h"
+#include "qsnn/Target/HLS/HLS.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllTranslations.h"
@@ -14,6 +15,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
   mlir::qsnn::registerImportOnnxTranslation();
+  mlir::qsnn::hls::registerEmitHLSCppTranslation();
   return mlir::failed(mlir::mlirTranslateMain(
       argc, argv, "qsnn translation driver: ONNX import and code emission\n"));
 }

@@ -1,0 +1,145 @@
+//===- KernelEmitter.h - internals of the HLS C++ translation ---*- C++ -*-===//
+//
+// Arrays: every buffer of the loops-level function becomes one flat C array
+// (a "root": the interface ports, static local arrays, static const ROM
+// arrays); every memref value is a view of a root with a linear offset and
+// static strides, so subviews, reshapes and reinterpret casts cost nothing.
+//
+// Scalars: a value of type iW lives in the smallest standard C type (bool
+// for i1, int8_t..int64_t, int for index) holding its signed value (0/1 for
+// i1). Arithmetic is done in int64_t and wrapped to W bits where the result
+// could leave them; arrays of widths other than 1/8/16/32/64 use the
+// `qsnn_iW` types, ap_int<W> under Vitis HLS.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QSNN_LIB_TARGET_HLS_KERNELEMITTER_H
+#define QSNN_LIB_TARGET_HLS_KERNELEMITTER_H
+
+#include "qsnn/Target/HLS/HLS.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/IndentedOstream.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <optional>
+#include <set>
+#include <string>
+
+namespace mlir::qsnn::hls {
+
+/// The prefix of the FusedLoc metadata that annotateLayers sets.
+inline constexpr llvm::StringLiteral kLayerPrefix = "qsnn.layer ";
+
+/// "L3_iconv2d" and its description from the first layer tag in `loc`.
+std::optional<std::pair<std::string, std::string>> findLayer(Location loc);
+
+struct Root {
+  enum Kind { Input, Output, Workspace, Local, Global };
+  Kind kind = Local;
+  std::string name;
+  Type element;
+  int64_t size = 0;
+  std::string comment;
+  /// Binary ROM stored one bit per weight (+1 -> 1) in 64-bit words.
+  bool packed = false;
+  /// ARRAY_PARTITION: 0 none, -1 complete, n > 1 cyclic factor n.
+  int64_t partition = 0;
+};
+
+struct View {
+  unsigned root = 0;
+  int64_t offset = 0;                    // static part of the offset
+  llvm::SmallVector<std::string> terms;  // dynamic parts, C expressions
+  llvm::SmallVector<int64_t> shape, strides;
+};
+
+/// Row-major strides of `shape`.
+llvm::SmallVector<int64_t> contiguousStrides(llvm::ArrayRef<int64_t> shape);
+
+/// `value` as a C literal of type int64_t.
+std::string literal(int64_t value);
+
+/// C type of a scalar of `type` (bool, int8_t, ..., int), or "" for types
+/// the kernel cannot hold.
+std::string scalarType(Type type);
+
+/// Whether W bits fit a standard type exactly (1, 8, 16, 32, 64).
+bool isStandardWidth(unsigned width);
+
+class KernelEmitter {
+public:
+  KernelEmitter(ModuleOp module, func::FuncOp func, const EmitOptions &options,
+                KernelStats &stats)
+      : module(module), func(func), options(options), stats(stats) {}
+
+  /// Writes the whole translation unit to `os`.
+  LogicalResult emit(raw_ostream &os);
+
+private:
+  // Setup (KernelParts.cpp).
+  LogicalResult collectInterface();
+  LogicalResult collectGlobal(memref::GetGlobalOp op, View &view);
+  unsigned addLocal(Operation *op, MemRefType type);
+  void choosePartitions();
+  std::string arrayType(Type element);
+  void emitPreamble(raw_ostream &out);
+  void emitGlobals(raw_ostream &out);
+  void emitSignature(raw_ostream &out);
+  void emitPragmasAndArrays(raw_indented_ostream &out);
+
+  // Body (EmitKernel.cpp).
+  LogicalResult emitBlock(Block &block);
+  LogicalResult emitOp(Operation *op);
+  LogicalResult emitFor(scf::ForOp op);
+  LogicalResult emitIf(scf::IfOp op);
+  LogicalResult emitArith(Operation *op);
+  LogicalResult emitMemRef(Operation *op);
+  LogicalResult emitLoad(memref::LoadOp op);
+  LogicalResult emitStore(memref::StoreOp op);
+  LogicalResult defineView(Value result, Value source, View view);
+  std::string index(const View &view, ValueRange indices);
+  std::string offsetExpr(const View &view);
+  std::string signedValue(Value value);
+  std::string unsignedValue(Value value);
+  std::string wrap(std::string expr, Type type);
+  void define(Value value, const std::string &expr, bool isConst = true);
+  std::string newName(llvm::StringRef prefix);
+  std::string loopLabel(Operation *op, unsigned depth);
+  std::optional<int64_t> constantIndex(Value value);
+  std::optional<int64_t> upperBound(Value value, unsigned depth = 0);
+  int64_t estimateTrip(scf::ForOp op);
+  int64_t chainDepth(Block &block);
+  void banner(Operation *op);
+
+  ModuleOp module;
+  func::FuncOp func;
+  const EmitOptions &options;
+  KernelStats &stats;
+
+  llvm::SmallVector<Root> roots;
+  llvm::DenseMap<Value, View> views;
+  llvm::DenseMap<Value, std::string> scalars;
+  llvm::DenseMap<Operation *, unsigned> localRoots;
+  llvm::StringMap<unsigned> globalRoots;
+  llvm::DenseMap<unsigned, DenseIntElementsAttr> romValues;
+  llvm::StringSet<> usedNames;
+  std::set<unsigned> usedWidths;
+  llvm::DenseMap<Operation *, int64_t> loopCycles;
+  std::string currentLayer;
+  llvm::StringMap<unsigned> layerNests;
+  unsigned depth = 0;
+  unsigned nextValue = 0;
+  std::string bodyText;
+  std::unique_ptr<llvm::raw_string_ostream> bodyStream;
+  std::unique_ptr<raw_indented_ostream> body;
+};
+
+} // namespace mlir::qsnn::hls
+
+#endif // QSNN_LIB_TARGET_HLS_KERNELEMITTER_H

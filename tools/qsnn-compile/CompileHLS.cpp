@@ -1,0 +1,159 @@
+//===- CompileHLS.cpp - qsnn-compile --target hls -------------------------===//
+//
+// The integer model (DESIGN.md §4) through the HLS pipeline (the CPU
+// target's qsnn, linalg and bufferized stages, then plain loops) to the
+// kernel, its testbench, report and Vitis HLS script (docs/hls.md).
+//
+//===----------------------------------------------------------------------===//
+#include "CompileHLS.h"
+
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+#include "qsnn/Target/CPU/ModelDescription.h"
+#include "qsnn/Target/CPU/Pipeline.h"
+#include "qsnn/Target/HLS/HLS.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::qsnn;
+
+namespace {
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "qsnn-compile: error: " << message << "\n";
+  return 1;
+}
+
+/// The test-vector folder next to the model, for run_hls.tcl.
+std::string defaultTestData(llvm::StringRef inputPath) {
+  SmallString<256> dir(inputPath);
+  llvm::sys::fs::make_absolute(dir);
+  llvm::sys::path::remove_filename(dir);
+  llvm::sys::path::append(dir, "test_data_set_0");
+  return dir.str().str();
+}
+
+} // namespace
+
+std::string qsnn::validateHLSOptions(const HLSCompileOptions &options) {
+  if (options.numerics == "float")
+    return "--target hls runs the integer model only (DESIGN.md §4); "
+           "--numerics float is available with --target cpu";
+  if (options.ii < 1)
+    return "--hls-ii must be at least 1";
+  if (options.interface != "axi" && options.interface != "memory")
+    return "--hls-interface " + options.interface +
+           " is not one of: axi, memory";
+  if (options.exposeSpikes)
+    return "--expose-spikes is not available with --target hls (the top "
+           "function has one input and one output)";
+  if (!options.emitMlir.empty() && options.emitMlir != "qsnn" &&
+      options.emitMlir != "loops")
+    return "--emit-mlir=" + options.emitMlir +
+           " with --target hls: stages are qsnn and loops";
+  if (options.emitMlir.empty() && options.outputDir.empty())
+    return "no output directory: pass -o <dir>";
+  return "";
+}
+
+int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
+  // k = 32 layers have no integer form: refuse before the quantizer does.
+  bool fullPrecision = false, integerLevel = false, hasLif = false;
+  module.walk([&](Operation *op) {
+    if (auto lif = dyn_cast<LIFOp>(op)) {
+      hasLif = true;
+      fullPrecision |= lif.getMembraneBits() >= 32;
+    }
+    integerLevel |= isa<ILIFOp, IReadoutOp>(op);
+  });
+  if (fullPrecision)
+    return fail("--target hls: the model has LIF layers with "
+                "membrane_bits = 32, which have no integer form (DESIGN.md "
+                "§4); the HLS target runs integer numerics only. Compile it "
+                "with --target cpu --numerics float");
+  if (!hasLif && !integerLevel)
+    return fail("--target hls: the model has no quantized LIF layers and no "
+                "integer-level ops; only integer Q-SNNs can be synthesized");
+  cpu::QSNNStageOptions stage;
+  stage.multiplierBits = options.multiplierBits;
+  FailureOr<std::string> numerics =
+      cpu::chooseNumerics(module, "integer", stage);
+  if (failed(numerics))
+    return 1;
+  std::string qsnnPipeline;
+  if (stage.quantize)
+    options.progress("preparing integer numerics: " +
+                     cpu::getQSNNStagePipeline(stage));
+  if (failed(cpu::prepareModule(module, stage, qsnnPipeline)))
+    return 1;
+  FailureOr<cpu::ModelDescription> description =
+      cpu::describeModel(module, options.functionName, options.name);
+  if (failed(description))
+    return 1;
+  if (description->numerics != "integer")
+    return fail("--target hls: the model has no qsnn.ireadout after "
+                "quantization; only integer Q-SNNs can be synthesized");
+  if (description->inputs.size() != 1 || description->outputs.size() != 1 ||
+      description->inputs[0].dtype != cpu::DType::UInt8 ||
+      description->outputs[0].dtype != cpu::DType::Int64)
+    return fail("--target hls: the top function takes one uint8 input and "
+                "returns one int64 logits tensor");
+  func::FuncOp func =
+      cpu::lookupEntryFunction(module, options.functionName);
+  if (!func)
+    return 1;
+  std::vector<hls::LayerInfo> layers =
+      hls::annotateLayers(func, description->batch);
+  if (options.emitMlir == "qsnn") {
+    module.print(llvm::outs());
+    return 0;
+  }
+  options.progress("lowering through the HLS pipeline to 'loops'");
+  std::string pipeline;
+  if (failed(hls::lowerModuleForHLS(module, pipeline)))
+    return 1;
+  if (options.emitMlir == "loops") {
+    module.print(llvm::outs());
+    return 0;
+  }
+
+  hls::EmitOptions emit;
+  emit.name = options.name;
+  emit.functionName = options.functionName;
+  emit.ii = options.ii;
+  emit.interface = options.interface == "axi" ? hls::Interface::Axi
+                                              : hls::Interface::Memory;
+  emit.dataflow = options.dataflow;
+  emit.headerName = options.name + ".h";
+  options.progress("emitting HLS C++");
+  std::string kernel;
+  llvm::raw_string_ostream kernelStream(kernel);
+  hls::KernelStats stats;
+  if (failed(hls::emitHLSCpp(module, kernelStream, emit, &stats)))
+    return 1;
+  for (hls::LayerInfo &layer : layers)
+    layer.cycles = stats.layerCycles.lookup(layer.tag);
+
+  std::string base = options.name;
+  std::vector<std::pair<std::string, std::string>> files = {
+      {base + ".cpp", kernel},
+      {base + ".h", hls::renderKernelHeader(*description, emit)},
+      {base + "_tb.cpp", hls::renderTestbench(*description, emit)},
+      {base + "_report.json",
+       hls::renderReportJSON(*description, emit, layers, stats)},
+      {base + "_report.md",
+       hls::renderReportMarkdown(*description, emit, layers, stats)},
+      {"run_hls.tcl",
+       hls::renderTclScript(*description, emit,
+                            defaultTestData(options.inputPath))}};
+  options.progress("writing the HLS project to " + options.outputDir);
+  if (llvm::Error err = hls::writeFilesAtomically(options.outputDir, files))
+    return fail(llvm::toString(std::move(err)));
+  options.progress("wrote " + options.outputDir + "/" + base +
+                   ".{cpp,h}, " + base + "_tb.cpp, " + base +
+                   "_report.{json,md}, run_hls.tcl: estimated " +
+                   llvm::Twine(stats.totalCycles) + " cycles per run");
+  return 0;
+}
