@@ -62,7 +62,8 @@ at::Tensor LIF::forward(const at::Tensor &x) {
     } else {
       alpha = alphaHat_;
     }
-    LIFStep step = lifStep(membrane, currents[t], alpha, levels_, options_);
+    LIFStep step = lifStep(membrane, currents[t], alpha,
+                           quantizeMembrane_ ? levels_ : 0, options_);
     membrane = step.membrane;
     spikes.push_back(step.spikes);
   }

@@ -54,7 +54,7 @@ double SynapseUnit::signBalance() const {
 }
 
 at::Tensor SynapseUnit::current(const at::Tensor &x) {
-  at::Tensor w = effectiveWeight();
+  at::Tensor w = quantizeWeight_ ? effectiveWeight() : weight;
   at::Tensor y;
   if (options_.kind == SynapseKind::Conv)
     y = at::conv2d(x, w, bias, {options_.stride, options_.stride},

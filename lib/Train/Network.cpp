@@ -69,6 +69,13 @@ at::Tensor Network::meanOverTime(const at::Tensor &stepLogits) const {
   return stepLogits.view({steps, -1, stepLogits.size(1)}).mean(0);
 }
 
+void Network::setFakeQuantization(bool enabled) {
+  for (const auto &unit : units_)
+    unit->setWeightQuantization(enabled);
+  for (const auto &lif : lifs_)
+    lif->setMembraneQuantization(enabled);
+}
+
 std::vector<at::Tensor> Network::weightParameters() const {
   std::vector<at::Tensor> weights;
   for (const auto &unit : units_)

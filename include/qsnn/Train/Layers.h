@@ -60,6 +60,11 @@ public:
 
   const LIFOptions &options() const { return options_; }
   int64_t levels() const { return levels_; }
+  /// Off: the forward skips Q (as for k = 32) whatever membraneBits says;
+  /// alpha_hat is still tracked. For float baselines (qsnn-bench); the
+  /// exporter ignores the switch.
+  void setMembraneQuantization(bool enabled) { quantizeMembrane_ = enabled; }
+  bool membraneQuantization() const { return quantizeMembrane_; }
   double alphaHat() const { return alphaHat_.item<double>(); }
   /// Mean spike rate of the last forward over (T, N, neurons), with graph.
   const at::Tensor &firingRate() const { return firingRate_; }
@@ -69,6 +74,7 @@ private:
 
   LIFOptions options_;
   int64_t levels_;
+  bool quantizeMembrane_ = true;
   at::Tensor alphaHat_;   ///< Buffer: running alpha_u.
   at::Tensor numUpdates_; ///< Buffer: EMA updates so far (0: uninitialized).
   at::Tensor firingRate_;
@@ -100,6 +106,11 @@ public:
   at::Tensor effectiveWeight() const;
   /// Fraction of +1 in sign(W-hat) (binary layers): p_w of §4.3.
   double signBalance() const;
+  /// Off: current() uses the latent float `weight` as is (no WS-DR, sign or
+  /// 8-bit rounding). For float baselines (qsnn-bench); effectiveWeight()
+  /// and the exporter ignore the switch.
+  void setWeightQuantization(bool enabled) { quantizeWeight_ = enabled; }
+  bool weightQuantization() const { return quantizeWeight_; }
 
   at::Tensor weight, bias; ///< bias undefined when options().bias is false.
   torch::nn::BatchNorm2d bn2d{nullptr};
@@ -108,6 +119,7 @@ public:
 
 private:
   SynapseOptions options_;
+  bool quantizeWeight_ = true;
 };
 
 enum class PoolKind { Average, Max, GlobalAverage };

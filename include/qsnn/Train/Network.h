@@ -49,6 +49,12 @@ public:
   const std::vector<std::shared_ptr<SynapseUnit>> &binaryUnits() const {
     return binaryUnits_;
   }
+  /// Switches every fake quantizer of the forward: weight binarization and
+  /// 8-bit rounding of all synapse units and the membrane quantizer of all
+  /// LIFs. Off gives the float baseline of the same architecture and
+  /// parameters (latent weights, unquantized membranes); spikes stay binary.
+  /// On (the default) is the Q-SNN that training and `eval` run.
+  void setFakeQuantization(bool enabled);
   /// Conv/linear weights (weight decay applies) and everything else
   /// (BatchNorm affine parameters and biases).
   std::vector<at::Tensor> weightParameters() const;
