@@ -50,16 +50,27 @@ def main(out, seconds):
           % (deployed["throughput_samples_per_s"],
              deployed["latency_ms_per_batch"], deployed["batch"],
              deployed["artifact"]["target_cpu"]))
-    plan = manifest.get("memory_plan") or manifest.get("memory")
-    if plan:
-        print("memory plan        " + ", ".join(
-            "%s %s" % (k, v) for k, v in plan.items()
-            if isinstance(v, (int, float))))
+    model = (manifest.get("memory") or {}).get("model")
+    if model:
+        float_bytes = 4 * (model.get("weight_count") or 0)
+        print("model size         %.1f kB of weights at their bit widths "
+              "(binary %d B, int8 %d B, constants %d B)"
+              % (model["weight_bytes"] / 1e3, model["binary_weight_bytes"],
+                 model["int8_weight_bytes"], model["constant_bytes"]))
+        print("memory plan        Table-2 figure %.1f kB (weights + %d "
+              "membrane bits per sample); workspace %.1f kB"
+              % (model["table2_bytes"] / 1e3,
+                 model["membrane_bits_per_sample"],
+                 manifest["memory"]["workspace_bytes"] / 1e3))
     print("peak RSS           %.1f MiB (qsnn-run)"
           % (deployed["peak_rss_bytes"] / 2**20))
     hls = os.path.join(out, "hls")
-    print("HLS C++            %s" % (hls if os.path.isdir(hls) else
-                                     "not available in this build"))
+    csim = os.path.join(out, "hls-csim.txt")
+    if os.path.exists(csim):
+        print("HLS C simulation   " + open(csim).read().strip().splitlines()[-1])
+    else:
+        print("HLS C++            %s" % (hls if os.path.isdir(hls) else
+                                         "not generated (see hls.log)"))
     print("outputs            %s/ (train, model, cpu, cpu-float, plots)" % out)
     print("wall time          %d s" % seconds)
 

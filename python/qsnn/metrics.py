@@ -251,6 +251,10 @@ def memory_plan(manifest, path=MANIFEST_FILE):
     memory = manifest.get("memory")
     if not isinstance(memory, dict):
         return None, "%s has no memory plan ('memory' section)" % path
+    # The model's own figures (weights at their bit widths, membranes at k
+    # bits) are in memory.model; memory itself describes the CPU buffers.
+    if isinstance(memory.get("model"), dict):
+        memory = dict(memory, **memory["model"])
     missing = [k for k in MEMORY_FIELDS if k not in memory]
     if missing:
         return None, ("%s's memory plan has no %s (the compiler does not "

@@ -64,9 +64,11 @@ void cpu::describeModelMemory(func::FuncOp func, int64_t batch,
                               MemoryPlan &plan) {
   int64_t binaryBits = 0;
   plan.int8WeightBytes = plan.floatWeightBytes = plan.constantBytes = 0;
-  plan.membraneBitsPerSample = 0;
+  plan.membraneBitsPerSample = plan.membraneCountPerSample = 0;
+  plan.weightCount = 0;
   auto addWeights = [&](Value weight, WeightQuant quant) {
     int64_t count = countElements(weight);
+    plan.weightCount += count;
     if (quant == WeightQuant::Binary)
       binaryBits += count;
     else if (quant == WeightQuant::Int8)
@@ -75,9 +77,11 @@ void cpu::describeModelMemory(func::FuncOp func, int64_t batch,
       plan.floatWeightBytes += 4 * count;
   };
   auto addMembranes = [&](Value spikes, int64_t levels) {
-    plan.membraneBitsPerSample =
-        std::max(plan.membraneBitsPerSample,
-                 neuronsPerSample(spikes) * membraneBits(levels));
+    int64_t neurons = neuronsPerSample(spikes);
+    if (neurons * membraneBits(levels) > plan.membraneBitsPerSample) {
+      plan.membraneBitsPerSample = neurons * membraneBits(levels);
+      plan.membraneCountPerSample = neurons;
+    }
   };
   func.walk([&](Operation *op) {
     if (auto conv = dyn_cast<IConv2DOp>(op))

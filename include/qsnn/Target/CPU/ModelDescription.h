@@ -48,6 +48,8 @@ struct MemoryPlan {
   int64_t floatWeightBytes = 0;  // unquantized (float) weights, 4 bytes each
   int64_t constantBytes = 0;     // per-channel constants (multipliers, ...)
   int64_t membraneBitsPerSample = 0; // peak live membranes x their bits
+  int64_t membraneCountPerSample = 0; // the membranes of that peak layer
+  int64_t weightCount = 0;       // synaptic weights of every layer
   int64_t membraneBytes = 0;     // of the whole batch, rounded up to bytes
 
   /// Weights at their bit widths plus per-channel constants.
