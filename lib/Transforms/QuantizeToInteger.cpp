@@ -98,10 +98,10 @@ FunctionConverter::intTensorOf(Operation *user, Value value, StringRef why) {
   if (it != ints.end())
     return it->second;
   if (currents.count(value))
-    return user->emitError()
+    return quantize::layerError(user)
            << "reads a membrane current that no LIF turned into spikes; "
            << why;
-  return user->emitError()
+  return quantize::layerError(user)
          << "reads a value that is neither the normalized input, event "
             "counts, spikes nor their pooling; "
          << why;
@@ -112,7 +112,7 @@ FailureOr<Current> FunctionConverter::currentOf(Operation *user, Value value,
   auto it = currents.find(value);
   if (it != currents.end())
     return it->second;
-  return user->emitError()
+  return quantize::layerError(user)
          << "reads a value that is not the current of a conv2d/linear; " << why;
 }
 
@@ -196,7 +196,7 @@ LogicalResult FunctionConverter::visit(Operation *op) {
     return visitReturn(ret);
   for (Value operand : op->getOperands())
     if (isMapped(operand))
-      return op->emitError()
+      return quantize::layerError(op)
              << "has no integer form: '" << op->getName()
              << "' reads a value of the spiking network (only qsnn ops and "
                 "the importer's input idioms can be quantized)";
@@ -208,8 +208,9 @@ LogicalResult FunctionConverter::visitNormalize(NormalizeOp op) {
   SmallVector<double> scale;
   for (auto [c, zp] : llvm::enumerate(op.getZeroPoint())) {
     if (zp < 0 || zp > 255)
-      return op.emitError() << "zero point of channel " << c << " is " << zp
-                            << ", outside the uint8 range [0, 255]";
+      return quantize::layerError(op)
+             << "zero point of channel " << c << " is " << zp
+             << ", outside the uint8 range [0, 255]";
     bound.push_back(static_cast<Bound>(std::max(zp, 255 - zp)));
   }
   for (double s : op.getScale())
@@ -238,14 +239,14 @@ LogicalResult FunctionConverter::visitGeneric(linalg::GenericOp op) {
       return isa<arith::SubFOp>(o);
     });
     if (subtracts)
-      return op.emitError()
+      return quantize::layerError(op)
              << "subtracts a zero point that is not an integer constant from "
                 "the uint8 input: the integer form needs integer zero points "
                 "(DESIGN.md §4)";
   }
   for (Value operand : op->getOperands())
     if (isMapped(operand))
-      return op.emitError()
+      return quantize::layerError(op)
              << "has no integer form: 'linalg.generic' reads a value of the "
                 "spiking network";
   return success();
@@ -260,8 +261,9 @@ LogicalResult FunctionConverter::visitCollapse(tensor::CollapseShapeOp op) {
     return failure();
   if (input->bound.size() != 1 || !input->hasUniformScale() ||
       input->pendingSteps)
-    return op.emitError() << "has no integer form: it reshapes a tensor with "
-                             "per-channel scales or an unexpanded encode";
+    return quantize::layerError(op)
+           << "has no integer form: it reshapes a tensor with "
+              "per-channel scales or an unexpanded encode";
   auto elementType =
       cast<RankedTensorType>(input->value.getType()).getElementType();
   auto type = RankedTensorType::get(op.getResultType().getShape(), elementType);
@@ -278,7 +280,7 @@ LogicalResult FunctionConverter::visitEncode(EncodeOp op) {
   if (failed(input))
     return failure();
   if (input->pendingSteps)
-    return op.emitError() << "has no integer form: it encodes twice";
+    return quantize::layerError(op) << "has no integer form: it encodes twice";
   IntTensor result = *input;
   result.pendingSteps = op.getTimeSteps();
   define(op, std::move(result));
@@ -295,7 +297,8 @@ LogicalResult FunctionConverter::visitBatchNorm(BatchNormOp op) {
   FailureOr<SmallVector<double>> mean = readFloatConstant(op.getMean());
   FailureOr<SmallVector<double>> variance = readFloatConstant(op.getVariance());
   if (failed(gamma) || failed(beta) || failed(mean) || failed(variance))
-    return op.emitError() << "needs constant statistics for the integer form";
+    return quantize::layerError(op)
+           << "needs constant statistics for the integer form";
   double epsilon = asFloat32(op.getEpsilon().convertToDouble());
   // reference.py: a' = a * g, b' = b * g + (beta - mean * g).
   Current result = *input;
@@ -317,7 +320,7 @@ LogicalResult FunctionConverter::visitAvgPool(AvgPool2DOp op) {
     return failure();
   bool padded = llvm::any_of(op.getPadding(), [](int64_t p) { return p; });
   if (op.getCeilMode() || (padded && !op.getCountIncludePad()))
-    return op.emitError()
+    return quantize::layerError(op)
            << "has average-pool divisors that vary across windows ("
            << (op.getCeilMode() ? "ceil_mode"
                                 : "padding without "
@@ -346,8 +349,9 @@ LogicalResult FunctionConverter::visitMaxPool(MaxPool2DOp op) {
     return failure();
   IntTensor result = widenRawBytes(builder, op.getLoc(), *input);
   if (!result.nonNegative)
-    return op.emitError() << "has no integer form: max pooling of centered "
-                             "pixels (which can be negative) is not supported";
+    return quantize::layerError(op)
+           << "has no integer form: max pooling of centered "
+              "pixels (which can be negative) is not supported";
   result.value = builder.create<MaxPool2DOp>(
       op.getLoc(), result.value, op.getKernelAttr(), op.getStridesAttr(),
       op.getPaddingAttr(), op.getCeilModeAttr());
@@ -381,8 +385,9 @@ LogicalResult FunctionConverter::visitFlatten(FlattenOp op) {
   if (failed(input))
     return failure();
   if (!input->hasUniformScale())
-    return op.emitError() << "has no integer form: it flattens channels with "
-                             "different input scales";
+    return quantize::layerError(op)
+           << "has no integer form: it flattens channels with "
+              "different input scales";
   IntTensor result = *input;
   result.value =
       builder.create<FlattenOp>(op.getLoc(), result.value, op.getAxisAttr());
@@ -417,8 +422,9 @@ LogicalResult FunctionConverter::visitAdd(AddOp op) {
     return failure();
   if (!shortcut->scale.empty() || shortcut->divisor != 1 ||
       shortcut->rawBytes || shortcut->pendingSteps)
-    return op.emitError() << "has no integer form: an identity shortcut must "
-                             "add spikes (no scale, divisor or encode)";
+    return quantize::layerError(op)
+           << "has no integer form: an identity shortcut must "
+              "add spikes (no scale, divisor or encode)";
   // The shortcut counts with multiplier 1 (1/Delta once divided by Delta).
   int64_t channels = current->bias.size();
   Term identity;
@@ -445,10 +451,11 @@ LogicalResult FunctionConverter::visitReturn(func::ReturnOp op) {
                       : cast<RankedTensorType>(tensor->second.value.getType());
       if (!type || !type.getElementType().isInteger(1) ||
           tensor->second.pendingSteps)
-        return op.emitError() << "result #" << operand.getOperandNumber()
-                              << " is neither a qsnn.readout nor spikes; "
-                                 "only integer logits or spikes can be "
-                                 "returned";
+        return quantize::layerError(op)
+               << "result #" << operand.getOperandNumber()
+               << " is neither a qsnn.readout nor spikes; "
+                  "only integer logits or spikes can be "
+                  "returned";
       operand.set(tensor->second.value);
     }
     resultTypes.push_back(operand.get().getType());
@@ -465,7 +472,7 @@ struct QuantizeToIntegerPass
   void runOnOperation() override {
     int64_t bits = multiplierBits;
     if (bits < 2 || bits > 62) {
-      getOperation().emitError()
+      quantize::layerError(getOperation())
           << "--multiplier-bits must be in [2, 62], got " << bits;
       return signalPassFailure();
     }

@@ -23,6 +23,31 @@
 
 namespace mlir::qsnn::quantize {
 
+/// Diagnostics that name the layer: the importer gives every op a NameLoc
+/// with its ONNX node name, which file:line:col output would not show.
+inline std::string layerPrefix(Operation *op) {
+  auto name = dyn_cast<NameLoc>(op->getLoc());
+  if (!name)
+    return "";
+  return ("layer '" + name.getName().strref() + "' (" +
+          op->getName().getStringRef() + "): ")
+      .str();
+}
+inline InFlightDiagnostic layerError(Operation *op) {
+  InFlightDiagnostic diag = op->emitError();
+  diag << layerPrefix(op);
+  return diag;
+}
+inline InFlightDiagnostic layerWarning(Operation *op) {
+  InFlightDiagnostic diag = op->emitWarning();
+  diag << layerPrefix(op);
+  return diag;
+}
+
+} // namespace mlir::qsnn::quantize
+
+namespace mlir::qsnn::quantize {
+
 /// Magnitude bound of integer values for range analysis: unsigned 128-bit,
 /// saturating far above any width we could accept.
 using Bound = unsigned __int128;

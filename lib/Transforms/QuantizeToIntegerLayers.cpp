@@ -128,7 +128,7 @@ FailureOr<SmallVector<int8_t>> readWeights(Operation *layer, Value weight,
                                            WeightQuant quant) {
   FailureOr<SmallVector<double>> values = readFloatConstant(weight);
   if (failed(values))
-    return layer->emitError()
+    return quantize::layerError(layer)
            << "needs constant f32 weights for the integer form";
   SmallVector<int8_t> levels;
   levels.reserve(values->size());
@@ -137,7 +137,7 @@ FailureOr<SmallVector<int8_t>> readWeights(Operation *layer, Value weight,
                   ? (v == 1.0 || v == -1.0)
                   : (v == std::floor(v) && v >= -127.0 && v <= 127.0);
     if (!ok)
-      return layer->emitError()
+      return quantize::layerError(layer)
              << "weight #" << index << " is " << formatDouble(v) << ", not "
              << (quant == WeightQuant::Binary ? "-1 or +1 (binary)"
                                               : "an integer in [-127, 127]");
@@ -154,8 +154,9 @@ FailureOr<SmallVector<double>> readVector(Operation *layer, Value operand,
     return SmallVector<double>(channels, fill);
   FailureOr<SmallVector<double>> values = readFloatConstant(operand);
   if (failed(values) || static_cast<int64_t>(values->size()) != channels)
-    return layer->emitError() << "needs a constant " << what << " with "
-                              << channels << " entries for the integer form";
+    return quantize::layerError(layer)
+           << "needs a constant " << what << " with " << channels
+           << " entries for the integer form";
   return values;
 }
 
@@ -169,7 +170,7 @@ FailureOr<Current> quantize::emitSynapticLayer(OpBuilder &builder,
   Value weight = conv ? conv.getWeight() : linear.getWeight();
   WeightQuant quant = conv ? conv.getQuant() : linear.getQuant();
   if (quant == WeightQuant::Float)
-    return layer->emitError()
+    return quantize::layerError(layer)
            << "has float weights, which have no integer form (only binary "
               "and int8 layers quantize)";
   FailureOr<SmallVector<int8_t>> levels = readWeights(layer, weight, quant);
@@ -191,7 +192,7 @@ FailureOr<Current> quantize::emitSynapticLayer(OpBuilder &builder,
   int64_t inChannels = weightType.getDimSize(1) * groups;
   bool perInputChannel = !input.hasUniformScale();
   if (perInputChannel && (linear || groups != 1))
-    return layer->emitError()
+    return quantize::layerError(layer)
            << "reads input channels with different scales"
            << (linear ? "; ilinear has no per-input-channel sums"
                       : " with groups > 1; per-input-channel sums need "
@@ -215,7 +216,7 @@ FailureOr<Current> quantize::emitSynapticLayer(OpBuilder &builder,
   }
   Bound largest = *llvm::max_element(bound);
   if (largest > kI32Max)
-    return layer->emitError()
+    return quantize::layerError(layer)
            << "integer sums can reach " << formatBound(largest)
            << ", beyond the i32 the integer layer produces";
 

@@ -46,13 +46,13 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
     for (double a : term.multipliers)
       largest = std::max(largest, std::abs(a / unit));
   if (!(largest > 0.0) || !std::isfinite(largest))
-    return anchor->emitError()
+    return quantize::layerError(anchor)
            << "has no usable multiplier: the largest |a/Delta| is "
            << formatDouble(largest);
   int64_t fracBits =
       multiplierBits - 1 - static_cast<int64_t>(std::floor(std::log2(largest)));
   if (fracBits < kMinFracBits || fracBits > kMaxFracBits)
-    return anchor->emitError()
+    return quantize::layerError(anchor)
            << "needs frac_bits F = " << fracBits << ", outside ["
            << kMinFracBits << ", " << kMaxFracBits
            << "]: the largest multiplier |a/Delta| is " << formatDouble(largest)
@@ -69,7 +69,7 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
     for (double a : term.multipliers) {
       double fixed = roundHalfEven(a / unit * scale);
       if (!fitsI64(fixed))
-        return anchor->emitError()
+        return quantize::layerError(anchor)
                << "multiplier " << formatDouble(a / unit * scale)
                << " does not fit i64";
       multipliers.push_back(static_cast<int64_t>(fixed));
@@ -78,7 +78,7 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
       for (int64_t o = 0; o < outChannels; ++o) {
         double fixed = roundHalfEven(current.bias[o] / unit * scale);
         if (!fitsI64(fixed))
-          return anchor->emitError()
+          return quantize::layerError(anchor)
                  << "bias " << formatDouble(current.bias[o] / unit * scale)
                  << " of channel " << o << " does not fit i64";
         biases[o] = static_cast<int64_t>(fixed);
@@ -99,7 +99,7 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
     }
     Bound termMax = *llvm::max_element(termBound);
     if (termMax > kI64Max)
-      return anchor->emitError()
+      return quantize::layerError(anchor)
              << "accumulator may overflow i64: the current of term #" << index
              << " can reach " << formatBound(termMax) << " ("
              << signedBits(termMax) << " bits)";
@@ -116,7 +116,7 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
     }
     Bound joined = *llvm::max_element(result.bound);
     if (joined > kI64Max)
-      return anchor->emitError()
+      return quantize::layerError(anchor)
              << "accumulator may overflow i64: the joined current can reach "
              << formatBound(joined) << " (" << signedBits(joined) << " bits)";
     auto add = builder.create<AddOp>(loc, result.value, value);
@@ -133,11 +133,11 @@ FailureOr<Value> quantize::emitIntegerLIF(OpBuilder &builder, LIFOp lif,
                                           int64_t multiplierBits) {
   int64_t levels = lif.getNumLevels();
   if (levels == 0)
-    return lif.emitError()
+    return quantize::layerError(lif)
            << "has membrane_bits = 32: k = 32 has no integer form; compile "
               "with --numerics float";
   if (!lif.getAlphaU())
-    return lif.emitError()
+    return quantize::layerError(lif)
            << "has no alpha_u: the integer form needs the trained membrane "
               "range for the unit Delta = alpha_u / L";
   double alpha = asFloat32(lif.getAlphaU()->convertToDouble());
@@ -157,29 +157,30 @@ FailureOr<Value> quantize::emitIntegerLIF(OpBuilder &builder, LIFOp lif,
   bool full = lif.getFireOn() == FireOn::Full;
   double threshold = full ? thetaG : thetaM;
   if (!fitsI64(tauQ) || !fitsI64(threshold))
-    return lif.emitError() << "tau_q " << formatDouble(tauQ) << " or threshold "
-                           << formatDouble(threshold) << " does not fit i64";
+    return quantize::layerError(lif)
+           << "tau_q " << formatDouble(tauQ) << " or threshold "
+           << formatDouble(threshold) << " does not fit i64";
 
   // g = tau_q * m + current with |m| <= L; rnd adds 2^(F-1) before the shift.
   Bound memory = mulBounds(static_cast<Bound>(tauQ), levels);
   Bound reach = addBounds(memory, *llvm::max_element(g->bound));
   Bound accumulator = addBounds(reach, Bound(1) << (fracBits - 1));
   if (accumulator > kI64Max)
-    return lif.emitError()
+    return quantize::layerError(lif)
            << "accumulator may overflow i64: tau_q*L + |current| + 2^(F-1) "
               "can reach "
            << formatBound(accumulator) << " (" << signedBits(accumulator)
            << " bits)";
   if (full && thetaG > 0 && static_cast<Bound>(thetaG) > reach)
-    lif.emitWarning() << "can never fire: theta_g = "
-                      << static_cast<int64_t>(thetaG)
-                      << " exceeds the largest reachable g = tau_q*L + "
-                         "max|current| = "
-                      << formatBound(reach);
+    quantize::layerWarning(lif)
+        << "can never fire: theta_g = " << static_cast<int64_t>(thetaG)
+        << " exceeds the largest reachable g = tau_q*L + "
+           "max|current| = "
+        << formatBound(reach);
   if (!full && thetaM > static_cast<double>(levels))
-    lif.emitWarning() << "can never fire: theta_m = "
-                      << static_cast<int64_t>(thetaM)
-                      << " exceeds the largest membrane level L = " << levels;
+    quantize::layerWarning(lif)
+        << "can never fire: theta_m = " << static_cast<int64_t>(thetaM)
+        << " exceeds the largest membrane level L = " << levels;
 
   auto ilif = builder.create<ILIFOp>(
       lif.getLoc(), g->value, lif.getTimeStepsAttr(),
@@ -203,7 +204,7 @@ FailureOr<Value> quantize::emitIntegerReadout(OpBuilder &builder,
   int64_t steps = readout.getTimeSteps();
   Bound total = mulBounds(*llvm::max_element(g->bound), steps);
   if (total > kI64Max)
-    return readout.emitError()
+    return quantize::layerError(readout)
            << "accumulator may overflow i64: the logits summed over " << steps
            << " steps can reach " << formatBound(total) << " ("
            << signedBits(total) << " bits)";
