@@ -26,3 +26,21 @@ grep -q '"numerics": "integer"' "$work/cpu/model.json"
 g++ -std=c++14 -O1 -I"$work/hls" "$work/hls/model.cpp" \
   "$work/hls/model_tb.cpp" -o "$work/csim"
 "$work/csim" "$work/vectors"
+
+# The HLS report's ROM and state bits are the compiler's memory plan.
+/usr/bin/python3 - "$work/hls/model_report.json" "$work/cpu/model.json" <<'PY'
+import json, sys
+rom = json.load(open(sys.argv[1]))
+plan = json.load(open(sys.argv[2]))["memory"]["model"]
+weights = 8 * (plan["binary_weight_bytes"] + plan["int8_weight_bytes"])
+pairs = [("weight ROM bits", rom["rom"]["weight_bits"], weights),
+         ("constant ROM bits", rom["rom"]["constant_bits"],
+          8 * plan["constant_bytes"]),
+         ("peak membrane bits per sample",
+          rom["membranes"]["peak_state_bits_per_sample"],
+          plan["membrane_bits_per_sample"])]
+bad = [p for p in pairs if p[1] != p[2]]
+for name, hls, cpu in pairs:
+    print("%-30s HLS %d, memory plan %d" % (name, hls, cpu))
+sys.exit(1 if bad else 0)
+PY
