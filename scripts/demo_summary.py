@@ -50,6 +50,15 @@ def main(out, seconds):
           % (deployed["throughput_samples_per_s"],
              deployed["latency_ms_per_batch"], deployed["batch"],
              deployed["artifact"]["target_cpu"]))
+    bench = load(os.path.join(out, "bench.json"))
+    for result in (bench or {}).get("results", []):
+        speed = result["images_per_s"]
+        print("vs LibTorch        batch %d: %.0f images/s compiled, %.0f "
+              "LibTorch float (%.2fx), %.0f LibTorch fake-quant (%.2fx)"
+              % (result["batch"], speed["compiled"], speed["libtorch_float"],
+                 result["ratio"]["compiled_over_libtorch_float"],
+                 speed["libtorch_fake_quant"],
+                 result["ratio"]["compiled_over_libtorch_fake_quant"]))
     model = (manifest.get("memory") or {}).get("model")
     if model:
         float_bytes = 4 * (model.get("weight_count") or 0)
