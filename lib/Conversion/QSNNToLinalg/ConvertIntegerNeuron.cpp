@@ -39,7 +39,6 @@ struct ConvertILIF : OpRewritePattern<ILIFOp> {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     int64_t steps = op.getTimeSteps();
-    int64_t rank = type.getRank();
     int64_t levels = op.getLevels();
     int64_t fracBits = op.getFracBits();
     bool fireOnFull = op.getFireOn() == FireOn::Full;
@@ -50,8 +49,6 @@ struct ConvertILIF : OpRewritePattern<ILIFOp> {
     Type stateElement = rewriter.getIntegerType(stateBits);
     Type i64 = rewriter.getI64Type(), i1 = rewriter.getI1Type();
     auto stateType = RankedTensorType::get(stepShape, stateElement);
-    auto currentType = RankedTensorType::get(stepShape, i64);
-    auto spikeType = RankedTensorType::get(stepShape, i1);
 
     auto constant = [&](int64_t value) -> Value {
       return rewriter.create<arith::ConstantOp>(
@@ -65,52 +62,24 @@ struct ConvertILIF : OpRewritePattern<ILIFOp> {
     Value zero = constant(0);
 
     Value state0 = createIntFilled(rewriter, loc, stateType, 0);
-    Value spikes0 = rewriter.create<tensor::EmptyOp>(loc, type.getShape(), i1);
-    Value lb = rewriter.create<arith::ConstantIndexOp>(loc, 0);
-    Value ub = rewriter.create<arith::ConstantIndexOp>(loc, steps);
-    Value unit = rewriter.create<arith::ConstantIndexOp>(loc, 1);
-    Value batch = rewriter.create<arith::ConstantIndexOp>(loc, stepShape[0]);
-
-    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    auto loop = rewriter.create<scf::ForOp>(
-        loc, lb, ub, unit, ValueRange{state0, spikes0},
-        [&](OpBuilder &b, Location l, Value t, ValueRange carried) {
-          Value row = b.create<arith::MulIOp>(l, t, batch);
-          SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-          offsets[0] = row;
-          SmallVector<OpFoldResult> sizes, strides(rank, b.getIndexAttr(1));
-          for (int64_t extent : stepShape)
-            sizes.push_back(b.getIndexAttr(extent));
-          Value current = b.create<tensor::ExtractSliceOp>(
-              l, currentType, op.getInput(), offsets, sizes, strides);
-          Value spikeSlot = b.create<tensor::ExtractSliceOp>(
-              l, spikeType, carried[1], offsets, sizes, strides);
-          auto step = b.create<linalg::GenericOp>(
-              l, TypeRange{stateType, spikeType}, ValueRange{current},
-              ValueRange{carried[0], spikeSlot},
-              ArrayRef<AffineMap>{identity, identity, identity}, iterators,
-              [&](OpBuilder &e, Location el, ValueRange args) {
-                Value m = e.create<arith::ExtSIOp>(el, i64, args[1]);
-                Value decayed = e.create<arith::MulIOp>(el, tauQ, m);
-                Value g = e.create<arith::AddIOp>(el, decayed, args[0]);
-                Value biased = e.create<arith::AddIOp>(el, g, half);
-                Value shifted = e.create<arith::ShRSIOp>(el, biased, shift);
-                Value rounded = e.create<arith::MaxSIOp>(
-                    el, e.create<arith::MinSIOp>(el, shifted, upper), lower);
-                Value fire = e.create<arith::CmpIOp>(
-                    el, arith::CmpIPredicate::sge, fireOnFull ? g : rounded,
-                    threshold);
-                Value kept = e.create<arith::SelectOp>(el, fire, zero, rounded);
-                Value next = e.create<arith::TruncIOp>(el, stateElement, kept);
-                e.create<linalg::YieldOp>(el, ValueRange{next, fire});
-              });
-          Value spikes = b.create<tensor::InsertSliceOp>(
-              l, step.getResult(1), carried[1], offsets, sizes, strides);
-          b.create<scf::YieldOp>(l, ValueRange{step.getResult(0), spikes});
+    Value spikes = buildLIFTimeLoop(
+        rewriter, loc, op.getInput(), steps, state0, i1,
+        [&](OpBuilder &e, Location el, ValueRange args) {
+          Value m = e.create<arith::ExtSIOp>(el, i64, args[1]);
+          Value decayed = e.create<arith::MulIOp>(el, tauQ, m);
+          Value g = e.create<arith::AddIOp>(el, decayed, args[0]);
+          Value biased = e.create<arith::AddIOp>(el, g, half);
+          Value shifted = e.create<arith::ShRSIOp>(el, biased, shift);
+          Value rounded = e.create<arith::MaxSIOp>(
+              el, e.create<arith::MinSIOp>(el, shifted, upper), lower);
+          Value fire =
+              e.create<arith::CmpIOp>(el, arith::CmpIPredicate::sge,
+                                      fireOnFull ? g : rounded, threshold);
+          Value kept = e.create<arith::SelectOp>(el, fire, zero, rounded);
+          Value next = e.create<arith::TruncIOp>(el, stateElement, kept);
+          e.create<linalg::YieldOp>(el, ValueRange{next, fire});
         });
-    rewriter.replaceOp(op, loop.getResult(1));
+    rewriter.replaceOp(op, spikes);
     return success();
   }
 };

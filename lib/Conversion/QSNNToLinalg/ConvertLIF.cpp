@@ -58,7 +58,6 @@ struct ConvertLIF : OpRewritePattern<LIFOp> {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     int64_t steps = op.getTimeSteps();
-    int64_t rank = type.getRank();
     SmallVector<int64_t> stepShape(type.getShape());
     stepShape[0] /= steps;
     auto stepType = RankedTensorType::get(stepShape, rewriter.getF32Type());
@@ -84,50 +83,20 @@ struct ConvertLIF : OpRewritePattern<LIFOp> {
     bool fireOnFull = op.getFireOn() == FireOn::Full;
 
     Value membrane0 = createFilled(rewriter, loc, stepType, 0.0);
-    Value spikes0 = rewriter.create<tensor::EmptyOp>(loc, type.getShape(),
-                                                     rewriter.getF32Type());
-    Value lb = rewriter.create<arith::ConstantIndexOp>(loc, 0);
-    Value ub = rewriter.create<arith::ConstantIndexOp>(loc, steps);
-    Value unit = rewriter.create<arith::ConstantIndexOp>(loc, 1);
-    Value batch = rewriter.create<arith::ConstantIndexOp>(loc, stepShape[0]);
-
-    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    auto loop = rewriter.create<scf::ForOp>(
-        loc, lb, ub, unit, ValueRange{membrane0, spikes0},
-        [&](OpBuilder &b, Location l, Value t, ValueRange carried) {
-          Value row = b.create<arith::MulIOp>(l, t, batch);
-          SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-          offsets[0] = row;
-          SmallVector<OpFoldResult> sizes, strides(rank, b.getIndexAttr(1));
-          for (int64_t extent : stepShape)
-            sizes.push_back(b.getIndexAttr(extent));
-          Value current = b.create<tensor::ExtractSliceOp>(
-              l, stepType, op.getInput(), offsets, sizes, strides);
-          Value spikeSlot = b.create<tensor::ExtractSliceOp>(
-              l, stepType, carried[1], offsets, sizes, strides);
-          auto step = b.create<linalg::GenericOp>(
-              l, TypeRange{stepType, stepType}, ValueRange{current},
-              ValueRange{carried[0], spikeSlot},
-              ArrayRef<AffineMap>{identity, identity, identity}, iterators,
-              [&](OpBuilder &e, Location el, ValueRange args) {
-                Value decayed = e.create<arith::MulFOp>(el, args[1], tau);
-                Value h = e.create<arith::AddFOp>(el, decayed, args[0]);
-                Value compared = fireOnFull ? h : quant.apply(e, el, h);
-                Value fire = e.create<arith::CmpFOp>(
-                    el, arith::CmpFPredicate::OGE, compared, threshold);
-                Value spike = e.create<arith::SelectOp>(el, fire, one, zero);
-                Value kept =
-                    e.create<arith::SelectOp>(el, fire, zero, compared);
-                Value next = fireOnFull ? quant.apply(e, el, kept) : kept;
-                e.create<linalg::YieldOp>(el, ValueRange{next, spike});
-              });
-          Value spikes = b.create<tensor::InsertSliceOp>(
-              l, step.getResult(1), carried[1], offsets, sizes, strides);
-          b.create<scf::YieldOp>(l, ValueRange{step.getResult(0), spikes});
+    Value spikes = buildLIFTimeLoop(
+        rewriter, loc, op.getInput(), steps, membrane0, rewriter.getF32Type(),
+        [&](OpBuilder &e, Location el, ValueRange args) {
+          Value decayed = e.create<arith::MulFOp>(el, args[1], tau);
+          Value h = e.create<arith::AddFOp>(el, decayed, args[0]);
+          Value compared = fireOnFull ? h : quant.apply(e, el, h);
+          Value fire = e.create<arith::CmpFOp>(el, arith::CmpFPredicate::OGE,
+                                               compared, threshold);
+          Value spike = e.create<arith::SelectOp>(el, fire, one, zero);
+          Value kept = e.create<arith::SelectOp>(el, fire, zero, compared);
+          Value next = fireOnFull ? quant.apply(e, el, kept) : kept;
+          e.create<linalg::YieldOp>(el, ValueRange{next, spike});
         });
-    rewriter.replaceOp(op, loop.getResult(1));
+    rewriter.replaceOp(op, spikes);
     return success();
   }
 };

@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -44,8 +45,8 @@ Value qsnn::createElementwise(OpBuilder &builder, Location loc, Value input,
     if (paramType.getShape() == inputType.getShape())
       maps.push_back(identity);
     else if (paramType.getRank() == 1)
-      maps.push_back(AffineMap::get(rank, 0,
-                                    getAffineDimExpr(channelDim, context)));
+      maps.push_back(
+          AffineMap::get(rank, 0, getAffineDimExpr(channelDim, context)));
     else
       maps.push_back(AffineMap::get(rank, 0,
                                     {getAffineDimExpr(rank - 2, context),
@@ -65,8 +66,8 @@ Value qsnn::createElementwise(OpBuilder &builder, Location loc, Value input,
   auto generic = builder.create<linalg::GenericOp>(
       loc, resultType, inputs, init, maps, iterators,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value result = body(nested, nestedLoc, args[0],
-                            args.slice(1, params.size()));
+        Value result =
+            body(nested, nestedLoc, args[0], args.slice(1, params.size()));
         nested.create<linalg::YieldOp>(nestedLoc, result);
       });
   return generic.getResult(0);
@@ -143,4 +144,46 @@ bool qsnn::hasStaticShapes(Operation *op) {
   };
   return llvm::all_of(op->getOperandTypes(), isStatic) &&
          llvm::all_of(op->getResultTypes(), isStatic);
+}
+
+Value qsnn::buildLIFTimeLoop(OpBuilder &builder, Location loc, Value current,
+                             int64_t steps, Value initialState,
+                             Type spikeElement, LIFStepBody body) {
+  auto type = cast<RankedTensorType>(current.getType());
+  auto stateType = cast<RankedTensorType>(initialState.getType());
+  ArrayRef<int64_t> stepShape = stateType.getShape();
+  int64_t rank = type.getRank();
+  auto currentType = RankedTensorType::get(stepShape, type.getElementType());
+  auto spikeType = RankedTensorType::get(stepShape, spikeElement);
+  Value spikes0 =
+      builder.create<tensor::EmptyOp>(loc, type.getShape(), spikeElement);
+  Value lb = builder.create<arith::ConstantIndexOp>(loc, 0);
+  Value ub = builder.create<arith::ConstantIndexOp>(loc, steps);
+  Value unit = builder.create<arith::ConstantIndexOp>(loc, 1);
+  Value batch = builder.create<arith::ConstantIndexOp>(loc, stepShape[0]);
+  AffineMap identity = builder.getMultiDimIdentityMap(rank);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto loop = builder.create<scf::ForOp>(
+      loc, lb, ub, unit, ValueRange{initialState, spikes0},
+      [&](OpBuilder &b, Location l, Value t, ValueRange carried) {
+        Value row = b.create<arith::MulIOp>(l, t, batch);
+        SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+        offsets[0] = row;
+        SmallVector<OpFoldResult> sizes, strides(rank, b.getIndexAttr(1));
+        for (int64_t extent : stepShape)
+          sizes.push_back(b.getIndexAttr(extent));
+        Value stepCurrent = b.create<tensor::ExtractSliceOp>(
+            l, currentType, current, offsets, sizes, strides);
+        Value spikeSlot = b.create<tensor::ExtractSliceOp>(
+            l, spikeType, carried[1], offsets, sizes, strides);
+        auto step = b.create<linalg::GenericOp>(
+            l, TypeRange{stateType, spikeType}, ValueRange{stepCurrent},
+            ValueRange{carried[0], spikeSlot},
+            ArrayRef<AffineMap>{identity, identity, identity}, iterators, body);
+        Value spikes = b.create<tensor::InsertSliceOp>(
+            l, step.getResult(1), carried[1], offsets, sizes, strides);
+        b.create<scf::YieldOp>(l, ValueRange{step.getResult(0), spikes});
+      });
+  return loop.getResult(1);
 }

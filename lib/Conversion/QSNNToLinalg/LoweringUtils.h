@@ -16,8 +16,8 @@ namespace mlir::qsnn {
 
 /// Builds the scalar body of an elementwise generic: `x` is the element of
 /// the main operand, `params` the elements of the extra operands.
-using ElementwiseBody =
-    llvm::function_ref<Value(OpBuilder &, Location, Value x, ValueRange params)>;
+using ElementwiseBody = llvm::function_ref<Value(OpBuilder &, Location, Value x,
+                                                 ValueRange params)>;
 
 /// An f32 scalar constant.
 Value createF32(OpBuilder &builder, Location loc, double value);
@@ -63,6 +63,20 @@ Value padSpatialWithZeros(OpBuilder &builder, Location loc, Value input,
 /// True when every operand and result of `op` has a static shape. Lowerings
 /// rely on it: the batch and every extent are fixed at import.
 bool hasStaticShapes(Operation *op);
+
+/// The body of one LIF time step, elementwise: `args` are (current, state,
+/// spike slot); it yields (next state, spike).
+using LIFStepBody =
+    llvm::function_ref<void(OpBuilder &, Location, ValueRange args)>;
+
+/// The time loop the float and integer LIF lowerings share: for t in [0, T)
+/// it slices step t of `current` ([T*N, ...]), runs `body` elementwise with
+/// the carried state (which starts as `initialState`, of the step's shape),
+/// and writes the spikes into row block t of a [T*N, ...] tensor of
+/// `spikeElement`, which it returns.
+Value buildLIFTimeLoop(OpBuilder &builder, Location loc, Value current,
+                       int64_t steps, Value initialState, Type spikeElement,
+                       LIFStepBody body);
 
 } // namespace mlir::qsnn
 
