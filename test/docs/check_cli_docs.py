@@ -18,6 +18,8 @@ TOOLS = [
     (["qsnn-train", "export", "--help"], None),
     (["qsnn-compile", "--help"], None),
     (["qsnn-run", "--help"], None),
+    (["qsnn-bench", "--help"], None),
+    (["qsnn-kernel-bench", "--help"], None),
     (["qsnn-opt", "--help"], re.compile(r"--(qsnn-|convert-qsnn)")),
     (["qsnn-translate", "--help"],
      re.compile(r"--(import-onnx|emit-hls-cpp|hls-|batch-size|bind-input|"

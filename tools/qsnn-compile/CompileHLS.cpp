@@ -77,6 +77,7 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
     return fail("--target hls: the model has no quantized LIF layers and no "
                 "integer-level ops; only integer Q-SNNs can be synthesized");
   cpu::QSNNStageOptions stage;
+  stage.optimize = false; // HLS C++ is emitted from the reference loops.
   stage.multiplierBits = options.multiplierBits;
   FailureOr<std::string> numerics =
       cpu::chooseNumerics(module, "integer", stage);

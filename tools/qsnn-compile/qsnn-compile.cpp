@@ -82,6 +82,19 @@ cl::opt<bool> exposeSpikes(
     cl::desc("Debugging: return every LIF layer's spikes as extra uint8 "
              "[T, N, ...] outputs named spikes:<ONNX node>"),
     cl::cat(category));
+cl::opt<bool> referenceLowering(
+    "reference-lowering",
+    cl::desc("Compile the plain reference lowering (no bit packing or "
+             "popcount kernels): the oracle optimized artifacts must equal "
+             "bit for bit"),
+    cl::cat(category));
+cl::opt<std::string> schedule(
+    "schedule",
+    cl::desc("Time order of the integer network: layer-major (each layer "
+             "runs all T steps, one layer's membranes live; default) or "
+             "step-major (all layers advance one step at a time, for "
+             "streaming event input)"),
+    cl::init("layer-major"), cl::cat(category));
 cl::opt<std::string> targetCpu(
     "target-cpu",
     cl::desc("CPU to generate code for: native (this machine, with its "
@@ -158,6 +171,10 @@ int error(const llvm::Twine &message) {
 std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
   if (target != "cpu" && target != "hls")
     return "--target " + target + " is not one of: cpu, hls";
+  if (schedule != "layer-major" && schedule != "step-major")
+    return "--schedule " + schedule + " is not one of: layer-major, step-major";
+  if (target == "hls" && schedule != "layer-major")
+    return "--schedule is a CPU option: the HLS kernel runs layer-major";
   if (!numerics.empty() && numerics != "float" && numerics != "integer")
     return "--numerics " + numerics + " is not one of: integer, float";
   if (multiplierBits < 2 || multiplierBits > 62)
@@ -279,10 +296,15 @@ int compile() {
   cpu::QSNNStageOptions stageOptions;
   stageOptions.multiplierBits = multiplierBits;
   stageOptions.exposeSpikes = exposeSpikes;
+  stageOptions.optimize = !referenceLowering;
+  stageOptions.schedule = schedule;
   FailureOr<std::string> chosen =
       cpu::chooseNumerics(*module, numerics, stageOptions);
   if (failed(chosen))
     return 1;
+  if (schedule != "layer-major" && *chosen != "integer")
+    return error("--schedule " + schedule + " needs integer numerics (the "
+                 "float model runs layer-major)");
   std::string qsnnPipeline = cpu::getQSNNStagePipeline(stageOptions);
   if (!qsnnPipeline.empty())
     progress.step("preparing " + *chosen + " numerics: " + qsnnPipeline);
@@ -293,6 +315,8 @@ int compile() {
   if (failed(description))
     return 1;
   description->qsnnPipeline = qsnnPipeline;
+  description->vectorKernels = stageOptions.optimize;
+  description->schedule = stageOptions.schedule;
   description->target = resolvedTarget;
 
   cpu::Stage last = stopStage.value_or(cpu::Stage::LLVM);

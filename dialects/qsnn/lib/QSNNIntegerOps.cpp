@@ -216,3 +216,74 @@ LogicalResult IReadoutOp::inferReturnTypes(MLIRContext *context,
   inferred.push_back(intTensor(context, shape, 64));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// BConv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BConv2DOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto weight = cast<RankedTensorType>(getWeightBits().getType());
+  auto result = cast<RankedTensorType>(getType());
+  if (input.getRank() != 4 || weight.getRank() != 4 || result.getRank() != 4)
+    return emitOpError() << "needs an [N, C, H, W] input, [KH, KW, words, "
+                            "O_padded] packed weights and an [N, O, OH, OW] "
+                            "result";
+  if (!input.hasStaticShape() || !weight.hasStaticShape() ||
+      !result.hasStaticShape())
+    return emitOpError() << "needs static shapes";
+  unsigned wordBits = weight.getElementTypeBitWidth();
+  int64_t channels = input.getDimSize(1);
+  int64_t words = weight.getDimSize(2);
+  if (words != llvm::divideCeil(channels, wordBits))
+    return emitOpError() << channels << " input channels need "
+                         << llvm::divideCeil(channels, wordBits)
+                         << " words of " << wordBits << " bits, the weights have "
+                         << words;
+  if (weight.getDimSize(3) < result.getDimSize(1))
+    return emitOpError() << "packed weights cover " << weight.getDimSize(3)
+                         << " output channels, the result has "
+                         << result.getDimSize(1);
+  if (input.getElementTypeBitWidth() == 1 && getPlanes() != 1)
+    return emitOpError() << "spike (i1) input has one bit plane, not "
+                         << getPlanes();
+  if (getPlanes() >= 16)
+    return emitOpError() << getPlanes() << " bit planes are more than counts "
+                            "of a binary convolution need (at most 15)";
+  SmallVector<int64_t, 2> unitDilations = {1, 1};
+  SmallVector<int64_t> shape;
+  if (failed(checkWindow(getLoc(), weight.getShape().take_front(2),
+                         getStrides(), getPadding(), unitDilations)) ||
+      failed(inferWindowShape(getLoc(), input.getShape(),
+                              result.getDimSize(1),
+                              weight.getShape().take_front(2), getStrides(),
+                              getPadding(), unitDilations,
+                              /*ceilMode=*/false, shape)))
+    return failure();
+  if (ArrayRef<int64_t>(shape) != result.getShape())
+    return emitOpError() << "result shape does not match the window over the "
+                            "input";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ILIFStepOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ILIFStepOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto state = cast<RankedTensorType>(getState().getType());
+  if (input.getShape() != state.getShape() ||
+      input.getShape() != getSpikes().getType().getShape() ||
+      getNextState().getType() != state)
+    return emitOpError() << "current, state, spikes and next state must have "
+                            "one shape (and the states one type)";
+  if (getFracBits() > kMaxFracBits)
+    return emitOpError() << "frac_bits " << getFracBits()
+                         << " exceeds " << kMaxFracBits;
+  unsigned width = state.getElementTypeBitWidth();
+  if (width < 64 && getLevels() > (int64_t(1) << (width - 1)) - 1)
+    return emitOpError() << "an i" << width << " state cannot hold the levels "
+                         << "[-" << getLevels() << ", " << getLevels() << "]";
+  return success();
+}

@@ -32,10 +32,15 @@ def ConvertQSNNToLinalg : Pass<"convert-qsnn-to-linalg"> {
     Every qsnn op must have static shapes (the importer fixes the batch);
     otherwise the pass fails with an error naming the op.
   }];
+  let options = [
+    Option<"vectorKernels", "vector-kernels", "bool", /*default=*/"false",
+           "lower iconv2d and ilinear to explicit vector loops (CPU) "
+           "instead of the reference linalg ops">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
   ];
 }
 

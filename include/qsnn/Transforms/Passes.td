@@ -54,4 +54,52 @@ def QuantizeToInteger : Pass<"qsnn-quantize-to-integer", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def PackBits : Pass<"qsnn-pack-bits"> {
+  let summary = "Binary convolutions on bit-packed spikes: popcount instead "
+                "of multiply-add";
+  let description = [{
+    Rewrites each `qsnn.iconv2d` whose weights are a constant of -1/+1
+    (groups 1, dilation 1) and whose input is spikes (i1) or a sum pool of
+    spikes (counts below 2^planes) into `qsnn.bconv2d`: the weights become
+    B+ bit masks packed into words (8, 16, 32 or 64 bits, the smallest that
+    holds the input channels), laid out `[KH, KW, words, O_padded]` so that
+    the lowering loads one vector of output channels per word, and
+    `c = sum_p 2^p (2 popcount(x_p & B+) - popcount(x_p))` replaces the
+    multiply-adds (DESIGN.md §6). The sums are identical, so every spike
+    and logit stays bit-exact. Convolutions it cannot prove binary on
+    non-negative bounded inputs are left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def ScheduleTime : Pass<"qsnn-schedule-time", "::mlir::func::FuncOp"> {
+  let summary = "Choose the order of time steps and layers (integer level)";
+  let description = [{
+    `layer-major` (the default; the form every lowering starts from): each
+    layer runs all T steps before the next, so only one layer's membranes
+    are live at a time, but every activation holds T * N rows (the memory
+    model of the paper's Table 2).
+
+    `step-major`: one `scf.for` over t in which every layer advances one
+    step. The time-merged `[T*N, ...]` ops of the network become `[N, ...]`
+    ops on step t's rows (a static input's `qsnn.encode` becomes its
+    per-sample value: the layers before it already ran once); each
+    `qsnn.ilif` becomes `qsnn.ilif_step` with its membrane state carried by
+    the loop; the `qsnn.ireadout` sum over T becomes an accumulator. Every
+    layer's membranes are live for the whole loop, activations only for one
+    step: the order for streaming event input. Values used outside the
+    network (exposed spikes) are assembled step by step into their
+    `[T*N, ...]` tensors. Spikes and logits are bit-identical to
+    `layer-major`.
+  }];
+  let options = [
+    Option<"schedule", "schedule", "std::string", /*default=*/"\"layer-major\"",
+           "layer-major or step-major">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
 #endif // QSNN_TRANSFORMS_PASSES_TD

@@ -30,6 +30,53 @@ using namespace mlir::qsnn;
 
 namespace {
 
+/// The constants of one integer LIF update (the attributes of ilif and
+/// ilif_step), materialized once before the loops.
+struct IntegerLIFConstants {
+  Value tauQ, threshold, half, shift, upper, lower, zero;
+  bool fireOnFull;
+  Type stateElement;
+
+  template <typename OpTy>
+  IntegerLIFConstants(OpBuilder &b, Location loc, OpTy op, Type state)
+      : fireOnFull(op.getFireOn() == FireOn::Full), stateElement(state) {
+    auto constant = [&](int64_t value) -> Value {
+      return b.create<arith::ConstantOp>(loc, b.getI64IntegerAttr(value));
+    };
+    tauQ = constant(op.getTauQ());
+    threshold = constant(op.getThreshold());
+    half = constant(int64_t(1) << (op.getFracBits() - 1));
+    shift = constant(op.getFracBits());
+    upper = constant(op.getLevels());
+    lower = constant(-static_cast<int64_t>(op.getLevels()));
+    zero = constant(0);
+  }
+
+  /// (current, state) -> (next state, spike), elementwise.
+  std::pair<Value, Value> step(OpBuilder &e, Location el, Value current,
+                               Value state) const {
+    Type i64 = e.getI64Type();
+    Value m = e.create<arith::ExtSIOp>(el, i64, state);
+    Value decayed = e.create<arith::MulIOp>(el, tauQ, m);
+    Value g = e.create<arith::AddIOp>(el, decayed, current);
+    Value biased = e.create<arith::AddIOp>(el, g, half);
+    Value shifted = e.create<arith::ShRSIOp>(el, biased, shift);
+    Value rounded = e.create<arith::MaxSIOp>(
+        el, e.create<arith::MinSIOp>(el, shifted, upper), lower);
+    Value fire = e.create<arith::CmpIOp>(el, arith::CmpIPredicate::sge,
+                                         fireOnFull ? g : rounded, threshold);
+    Value kept = e.create<arith::SelectOp>(el, fire, zero, rounded);
+    Value next = e.create<arith::TruncIOp>(el, stateElement, kept);
+    return {next, fire};
+  }
+};
+
+/// m in [-L, L]: a sign bit plus the bits of L.
+Type integerStateType(OpBuilder &b, int64_t levels) {
+  return b.getIntegerType(1 + llvm::Log2_64(static_cast<uint64_t>(levels)) +
+                          1);
+}
+
 struct ConvertILIF : OpRewritePattern<ILIFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ILIFOp op,
@@ -39,47 +86,50 @@ struct ConvertILIF : OpRewritePattern<ILIFOp> {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     int64_t steps = op.getTimeSteps();
-    int64_t levels = op.getLevels();
-    int64_t fracBits = op.getFracBits();
-    bool fireOnFull = op.getFireOn() == FireOn::Full;
     SmallVector<int64_t> stepShape(type.getShape());
     stepShape[0] /= steps;
-    // m in [-L, L]: a sign bit plus the bits of L.
-    unsigned stateBits = 1 + llvm::Log2_64(static_cast<uint64_t>(levels)) + 1;
-    Type stateElement = rewriter.getIntegerType(stateBits);
-    Type i64 = rewriter.getI64Type(), i1 = rewriter.getI1Type();
+    Type stateElement = integerStateType(rewriter, op.getLevels());
     auto stateType = RankedTensorType::get(stepShape, stateElement);
-
-    auto constant = [&](int64_t value) -> Value {
-      return rewriter.create<arith::ConstantOp>(
-          loc, rewriter.getI64IntegerAttr(value));
-    };
-    Value tauQ = constant(op.getTauQ());
-    Value threshold = constant(op.getThreshold());
-    Value half = constant(int64_t(1) << (fracBits - 1));
-    Value shift = constant(fracBits);
-    Value upper = constant(levels), lower = constant(-levels);
-    Value zero = constant(0);
-
+    IntegerLIFConstants lif(rewriter, loc, op, stateElement);
     Value state0 = createIntFilled(rewriter, loc, stateType, 0);
     Value spikes = buildLIFTimeLoop(
-        rewriter, loc, op.getInput(), steps, state0, i1,
+        rewriter, loc, op.getInput(), steps, state0, rewriter.getI1Type(),
         [&](OpBuilder &e, Location el, ValueRange args) {
-          Value m = e.create<arith::ExtSIOp>(el, i64, args[1]);
-          Value decayed = e.create<arith::MulIOp>(el, tauQ, m);
-          Value g = e.create<arith::AddIOp>(el, decayed, args[0]);
-          Value biased = e.create<arith::AddIOp>(el, g, half);
-          Value shifted = e.create<arith::ShRSIOp>(el, biased, shift);
-          Value rounded = e.create<arith::MaxSIOp>(
-              el, e.create<arith::MinSIOp>(el, shifted, upper), lower);
-          Value fire =
-              e.create<arith::CmpIOp>(el, arith::CmpIPredicate::sge,
-                                      fireOnFull ? g : rounded, threshold);
-          Value kept = e.create<arith::SelectOp>(el, fire, zero, rounded);
-          Value next = e.create<arith::TruncIOp>(el, stateElement, kept);
+          auto [next, fire] = lif.step(e, el, args[0], args[1]);
           e.create<linalg::YieldOp>(el, ValueRange{next, fire});
         });
     rewriter.replaceOp(op, spikes);
+    return success();
+  }
+};
+
+/// One step: an elementwise generic that updates the state in place (it is
+/// the generic's first init, read through its block argument: a time loop
+/// that carries it bufferizes without copies) and writes the spikes.
+struct ConvertILIFStep : OpRewritePattern<ILIFStepOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ILIFStepOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasStaticShapes(op))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    auto stateType = cast<RankedTensorType>(op.getState().getType());
+    auto spikeType = cast<RankedTensorType>(op.getSpikes().getType());
+    IntegerLIFConstants lif(rewriter, loc, op, stateType.getElementType());
+    int64_t rank = stateType.getRank();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    Value spikeInit = rewriter.create<tensor::EmptyOp>(
+        loc, spikeType.getShape(), spikeType.getElementType());
+    auto generic = rewriter.create<linalg::GenericOp>(
+        loc, TypeRange{stateType, spikeType}, ValueRange{op.getInput()},
+        ValueRange{op.getState(), spikeInit},
+        SmallVector<AffineMap>(3, identity),
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &e, Location el, ValueRange args) {
+          auto [next, fire] = lif.step(e, el, args[0], args[1]);
+          e.create<linalg::YieldOp>(el, ValueRange{next, fire});
+        });
+    rewriter.replaceOp(op, {generic.getResult(1), generic.getResult(0)});
     return success();
   }
 };
@@ -188,6 +238,6 @@ struct ConvertIntegerMaxPool : OpRewritePattern<MaxPool2DOp> {
 } // namespace
 
 void qsnn::populateIntegerNeuronPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvertILIF, ConvertIReadout, ConvertIntegerMaxPool>(
+  patterns.add<ConvertILIF, ConvertILIFStep, ConvertIReadout, ConvertIntegerMaxPool>(
       patterns.getContext());
 }

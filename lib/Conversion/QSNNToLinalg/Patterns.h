@@ -22,6 +22,11 @@ void populateLIFPatterns(RewritePatternSet &patterns);
 void populatePoolingPatterns(RewritePatternSet &patterns);
 /// icenter, iconv2d, ilinear, isum_pool2d, iaffine.
 void populateIntegerSynapticPatterns(RewritePatternSet &patterns);
+/// bconv2d (bit-packed popcount loops).
+void populatePackedConvPatterns(RewritePatternSet &patterns);
+/// iconv2d and ilinear as explicit vector loops (benefit 2: they win over
+/// the reference patterns when registered).
+void populateVectorKernelPatterns(RewritePatternSet &patterns);
 /// ilif, ireadout, max_pool2d on integers.
 void populateIntegerNeuronPatterns(RewritePatternSet &patterns);
 

@@ -6,6 +6,7 @@
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::qsnn {
@@ -23,19 +24,21 @@ void qsnn::populateQSNNToLinalgPatterns(RewritePatternSet &patterns) {
   populatePoolingPatterns(patterns);
   populateIntegerSynapticPatterns(patterns);
   populateIntegerNeuronPatterns(patterns);
+  populatePackedConvPatterns(patterns);
 }
 
 void qsnn::configureQSNNToLinalgTarget(ConversionTarget &target) {
   target.addIllegalDialect<QSNNDialect>();
   target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                          math::MathDialect, scf::SCFDialect,
-                         tensor::TensorDialect>();
+                         tensor::TensorDialect, vector::VectorDialect>();
 }
 
 namespace {
 
 struct ConvertQSNNToLinalgPass
     : qsnn::impl::ConvertQSNNToLinalgBase<ConvertQSNNToLinalgPass> {
+  using ConvertQSNNToLinalgBase::ConvertQSNNToLinalgBase;
   void runOnOperation() override {
     // The lowerings need every extent (loop bounds, slice sizes, pooling
     // divisors); say so plainly instead of a generic "failed to legalize".
@@ -61,6 +64,8 @@ struct ConvertQSNNToLinalgPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateQSNNToLinalgPatterns(patterns);
+    if (vectorKernels)
+      populateVectorKernelPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

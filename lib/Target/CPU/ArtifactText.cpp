@@ -110,6 +110,8 @@ std::string cpu::renderJSON(const ModelDescription &desc) {
       {"model_name", desc.modelName},
       {"abi_version", static_cast<int64_t>(QSNN_ABI_VERSION)},
       {"numerics", desc.numerics},
+      {"optimized", desc.vectorKernels},
+      {"schedule", desc.schedule},
       {"readout_frac_bits", desc.readoutFracBits},
       {"batch", desc.batch},
       {"time_steps", desc.timeSteps},
@@ -149,7 +151,10 @@ std::string cpu::renderJSON(const ModelDescription &desc) {
                 {"membrane_bytes", memory.membraneBytes},
                 {"activation_bytes", memory.activationBytes},
                 {"scratch_bytes", memory.scratchBytes},
-                {"table2_bytes", memory.getTable2Bytes()}}}}},
+                {"table2_bytes", memory.getTable2Bytes()},
+                {"paper_constant_bytes", memory.paperConstantBytes},
+                {"paper_weight_bytes", memory.getPaperWeightBytes()},
+                {"paper_table2_bytes", memory.getPaperTable2Bytes()}}}}},
       {"pipeline", desc.pipeline}};
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -39,11 +39,14 @@ std::optional<Stage> cpu::parseStage(StringRef name) {
   return std::nullopt;
 }
 
-StringRef cpu::getStagePipeline(Stage stage) {
+StringRef cpu::getStagePipeline(Stage stage, bool vectorKernels) {
   switch (stage) {
   case Stage::QSNN:
     return "";
   case Stage::Linalg:
+    if (vectorKernels)
+      return "func.func(convert-qsnn-to-linalg{vector-kernels}),canonicalize,"
+             "cse,func.func(qsnn-fuse-elementwise),canonicalize";
     // Producer/consumer elementwise generics (affine maps, residual adds,
     // normalization) merge into one loop nest: one pass over memory instead
     // of one per op. Convolutions and pools stay named ops.
@@ -64,13 +67,15 @@ StringRef cpu::getStagePipeline(Stage stage) {
     // Plain loops over contiguous buffers, convolutions and pools with the
     // output row innermost: LLVM's loop and SLP vectorizers (run at -O3 for
     // the chosen CPU) vectorize the inner loops.
-    return "func.func(qsnn-innermost-contiguous-loop,convert-linalg-to-loops,"
-           "qsnn-cpu-expand-math),"
+    return "func.func(qsnn-collapse-elementwise,"
+           "qsnn-innermost-contiguous-loop,convert-linalg-to-loops,"
+           "qsnn-cpu-expand-math,qsnn-widen-sub-byte-memory),"
            "expand-strided-metadata,lower-affine,canonicalize,cse";
   case Stage::LLVM:
     // Bare pointers: every buffer of the entry function is one `ptr`
     // argument, which is what the C ABI wrapper passes.
-    return "convert-scf-to-cf,convert-cf-to-llvm,convert-arith-to-llvm,"
+    return "convert-scf-to-cf,convert-vector-to-llvm,convert-cf-to-llvm,"
+           "convert-arith-to-llvm,"
            "convert-math-to-llvm,finalize-memref-to-llvm,"
            "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
            "reconcile-unrealized-casts";
@@ -136,6 +141,11 @@ std::string cpu::getQSNNStagePipeline(const QSNNStageOptions &options) {
   }
   if (options.exposeSpikes)
     passes.push_back("func.func(qsnn-expose-spikes)");
+  if (options.schedule != "layer-major")
+    passes.push_back("func.func(qsnn-schedule-time{schedule=" +
+                     options.schedule + "})");
+  if (options.optimize)
+    passes.push_back("func.func(qsnn-pack-bits)");
   return llvm::join(passes, ",");
 }
 
@@ -200,10 +210,12 @@ LogicalResult cpu::lowerModule(ModuleOp module, ModelDescription &description,
        index <= static_cast<int>(last); ++index) {
     auto stage = static_cast<Stage>(index);
     PassManager pm(module.getContext());
-    if (failed(parsePassPipeline(getStagePipeline(stage), pm)))
+    StringRef stagePipeline =
+        getStagePipeline(stage, description.vectorKernels);
+    if (failed(parsePassPipeline(stagePipeline, pm)))
       return module.emitError() << "invalid pipeline for stage '"
                                 << getStageName(stage) << "'";
-    pipelines.push_back(getStagePipeline(stage));
+    pipelines.push_back(stagePipeline);
     if (failed(pm.run(module)))
       return module.emitError()
              << "the CPU pipeline failed in stage '" << getStageName(stage)

@@ -31,7 +31,9 @@ llvm::ArrayRef<llvm::StringRef> getStageNames();
 /// The textual pass pipeline (the body of a `builtin.module(...)`) that
 /// takes a module from the end of the previous stage to the end of `stage`;
 /// empty for Stage::QSNN.
-llvm::StringRef getStagePipeline(Stage stage);
+/// With `vectorKernels`, the linalg stage lowers iconv2d and ilinear to
+/// explicit vector loops (the optimized CPU code; HLS never asks for it).
+llvm::StringRef getStagePipeline(Stage stage, bool vectorKernels = false);
 
 /// Registers every pass the stage pipelines name (upstream and qsnn), so
 /// that they parse.
@@ -50,6 +52,14 @@ struct QSNNStageOptions {
   unsigned multiplierBits = 24;
   /// Run qsnn-expose-spikes: every LIF's spikes become extra outputs.
   bool exposeSpikes = false;
+  /// Run the optimizing qsnn-level passes (qsnn-pack-bits): the CPU
+  /// default. False gives the plain reference lowering that every
+  /// optimized artifact must equal bit for bit (and what the HLS target,
+  /// which has no vector registers, compiles).
+  bool optimize = true;
+  /// qsnn-schedule-time: "layer-major" (the lowerings' own order) or
+  /// "step-major" (integer numerics only).
+  std::string schedule = "layer-major";
 };
 
 /// The textual qsnn-stage pipeline for `options`; empty when nothing runs.

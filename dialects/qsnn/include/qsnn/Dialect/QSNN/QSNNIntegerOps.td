@@ -119,6 +119,30 @@ def QSNN_ILIFOp : QSNN_Op<"ilif", [Pure, InferTypeOpAdaptor]> {
   let hasVerifier = 1;
 }
 
+def QSNN_ILIFStepOp : QSNN_Op<"ilif_step", [Pure]> {
+  let summary = "one time step of qsnn.ilif, with the membrane state explicit";
+  let description = [{
+    `(current [N, ...] i64, m [N, ...]) -> (spikes [N, ...] i1, m')`: the
+    per-step update of `qsnn.ilif` (same attributes, same arithmetic) for
+    one step t. `qsnn-schedule-time{schedule=step-major}` rewrites a
+    network into a loop over t in which every layer advances one step and
+    carries its state in this form. The state is a signed integer tensor
+    wide enough for [-L, L].
+  }];
+  let arguments = (ins RankedTensorOf<[I64]>:$input,
+                   RankedTensorOf<[AnySignlessInteger]>:$state,
+                   ConfinedAttr<I64Attr, [IntPositive]>:$frac_bits,
+                   I64Attr:$tau_q, I64Attr:$threshold,
+                   ConfinedAttr<I64Attr, [IntPositive]>:$levels,
+                   QSNN_FireOnAttr:$fire_on);
+  let results = (outs RankedTensorOf<[I1]>:$spikes,
+                      RankedTensorOf<[AnySignlessInteger]>:$next_state);
+  let assemblyFormat = [{
+    $input `,` $state attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def QSNN_IReadoutOp : QSNN_ShapedOp<"ireadout"> {
   let summary = "integer logits: the readout current summed over T";
   let description = [{
@@ -132,6 +156,51 @@ def QSNN_IReadoutOp : QSNN_ShapedOp<"ireadout"> {
                    ConfinedAttr<I64Attr, [IntNonNegative]>:$frac_bits);
   let results = (outs RankedTensorOf<[I64]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+def QSNN_BConv2DOp : QSNN_Op<"bconv2d", [Pure]> {
+  let summary = "binary convolution over bit-packed inputs (popcount)";
+  let description = [{
+    The same sums as a `qsnn.iconv2d` whose weights are all -1 or +1
+    (groups 1, dilation 1), computed on bit-packed words: `c[n, o, y, x] =
+    sum_p 2^p * (2 * popcount(x_p & B+) - popcount(x_p))` over the window's
+    words, where `x_p` is bit plane p of the input (spikes are one plane;
+    counts in `[0, 2^planes)`, as after sum pooling of spikes, are several)
+    and `B+` has a bit set where the weight is +1. Zero padding contributes
+    0 exactly: a zero word adds nothing to either popcount.
+
+    `weight_bits` holds B+ packed as `[KH, KW, words, O_padded]` integers of
+    `word_bits` bits: bit j of word w is input channel `w * word_bits + j`;
+    channels past `C` and output channels past `O` are 0. The input is the
+    unpacked `[N, C, H, W]` tensor; packing it is part of the op's lowering.
+    Produced by `qsnn-pack-bits`.
+  }];
+  let arguments = (ins QSNN_IntTensor:$input,
+                   RankedTensorOf<[I8, I16, I32, I64]>:$weight_bits,
+                   ConfinedAttr<I64Attr, [IntPositive]>:$planes,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
+  let results = (outs RankedTensorOf<[I32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $weight_bits attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Output channels one vector of the lowering covers for `wordBits`-bit
+    /// words (a 512-bit register of words, at most 16 lanes); the packed
+    /// weights pad O to a multiple of it.
+    static int64_t getVectorLanes(unsigned wordBits) {
+      return wordBits >= 32 ? 512 / wordBits : 16;
+    }
+    /// The word size for `channels` input channels: the smallest of 8, 16,
+    /// 32 and 64 bits that holds them, else 64.
+    static unsigned getWordBits(int64_t channels) {
+      for (unsigned bits : {8u, 16u, 32u})
+        if (channels <= bits)
+          return bits;
+      return 64;
+    }
+  }];
 }
 
 #endif // QSNN_INTEGER_OPS_TD

@@ -1,0 +1,444 @@
+//===- ConvertVectorKernels.cpp - explicit vector loops for the CPU -------===//
+//
+// The optimized lowerings of the synaptic ops: registers of V output
+// channels (or of V inputs for ilinear) accumulate across the whole window,
+// which LLVM's loop vectorizer cannot arrange from the reference loops
+// (their sums live in memory it cannot prove unaliased). qsnn.bconv2d
+// always lowers here; iconv2d and ilinear only with `vector-kernels`.
+//
+// The binary convolution (DESIGN.md §6):
+//
+// 1. pack: the [N, C, H, W] input becomes words [N, P, words, H, W], bit j
+//    of word w of plane p = bit p of channel w * B + j (a linalg.generic
+//    whose innermost loop runs along a contiguous row), zero padded
+//    spatially: zero words contribute nothing to either popcount.
+// 2. for each output position and block of V output channels, V
+//    accumulators live in one vector register across the whole window:
+//      acc += (popcount(broadcast(x_p) & B+[tap, word, o : o + V]) << p)
+//    with the popcount of the input words (independent of o) summed beside
+//    it as a scalar; then c = 2 * acc - popcount(x).
+// 3. the [N, OH, OW, O] result goes back to NCHW in an elementwise copy
+//    that qsnn-fuse-elementwise merges into the following iaffine.
+//
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+#include "Patterns.h"
+
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::qsnn;
+
+namespace {
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
+  return b.create<arith::ConstantIndexOp>(loc, value);
+}
+
+/// Zero-pads dimension `dim` of `input` at the end to `size`, and the last
+/// two dimensions by [top, left, bottom, right] = `spatial`.
+Value padWithZeros(OpBuilder &b, Location loc, Value input, int64_t dim,
+                   int64_t size, ArrayRef<int64_t> spatial) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  if (dim >= 0)
+    high[dim] = size - type.getDimSize(dim);
+  if (!spatial.empty()) {
+    low[rank - 2] = spatial[0];
+    low[rank - 1] = spatial[1];
+    high[rank - 2] = spatial[2];
+    high[rank - 1] = spatial[3];
+  }
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t d = 0; d < rank; ++d)
+    shape[d] += low[d] + high[d];
+  Value zero = b.create<arith::ConstantOp>(
+      loc, b.getIntegerAttr(type.getElementType(), 0));
+  SmallVector<OpFoldResult> lowSizes, highSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    lowSizes.push_back(b.getIndexAttr(low[d]));
+    highSizes.push_back(b.getIndexAttr(high[d]));
+  }
+  return b.create<tensor::PadOp>(loc, type.clone(shape), input, lowSizes,
+                                 highSizes, zero);
+}
+
+/// [N, Cpad, H, W] -> [N, P, words, H, W] of `wordType`.
+Value packPlanes(OpBuilder &b, Location loc, Value input, int64_t planes,
+                 IntegerType wordType) {
+  auto type = cast<RankedTensorType>(input.getType());
+  ArrayRef<int64_t> in = type.getShape();
+  unsigned bits = wordType.getWidth();
+  int64_t words = in[1] / bits, pixels = in[2] * in[3];
+  // [N, words, bits, H*W]: every loop of the generic is a plain dimension,
+  // and the pixels form one long contiguous row.
+  input = b.create<tensor::CollapseShapeOp>(
+      loc, input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  input = b.create<tensor::ExpandShapeOp>(
+      loc,
+      RankedTensorType::get({in[0], words, bits, pixels},
+                            type.getElementType()),
+      input, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
+  auto flatType =
+      RankedTensorType::get({in[0], planes, words, pixels}, wordType);
+  MLIRContext *context = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  // Iteration space (n, p, w, j, x): j (the bit) is the reduction; the
+  // pixel x stays innermost so the loop runs along contiguous memory.
+  AffineMap inputMap = AffineMap::get(5, 0, {d(0), d(2), d(3), d(4)}, context);
+  AffineMap outputMap =
+      AffineMap::get(5, 0, {d(0), d(1), d(2), d(4)}, context);
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators = {
+      IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+      IteratorType::reduction, IteratorType::parallel};
+  bool spikes = type.getElementType().isInteger(1);
+  Value init = createIntFilled(b, loc, flatType, 0);
+  Value flat =
+      b.create<linalg::GenericOp>(
+           loc, flatType, input, init,
+           ArrayRef<AffineMap>{inputMap, outputMap}, iterators,
+           [&](OpBuilder &e, Location l, ValueRange args) {
+             Value x = castInteger(e, l, args[0], wordType);
+             Value bit = x;
+             if (!spikes) {
+               Value plane = e.create<arith::IndexCastOp>(
+                   l, wordType, e.create<linalg::IndexOp>(l, 1));
+               Value one = e.create<arith::ConstantOp>(
+                   l, e.getIntegerAttr(wordType, 1));
+               bit = e.create<arith::AndIOp>(
+                   l, e.create<arith::ShRUIOp>(l, x, plane), one);
+             }
+             Value position = e.create<arith::IndexCastOp>(
+                 l, wordType, e.create<linalg::IndexOp>(l, 3));
+             Value placed = e.create<arith::ShLIOp>(l, bit, position);
+             e.create<linalg::YieldOp>(
+                 l, ValueRange{e.create<arith::OrIOp>(l, args[1], placed)});
+           })
+          .getResult(0);
+  return b.create<tensor::ExpandShapeOp>(
+      loc,
+      RankedTensorType::get({in[0], planes, words, in[2], in[3]}, wordType),
+      flat, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+}
+
+/// Per window tap: the contribution of input position (iy, ix) through
+/// window indices `taps` (ky, kx, then the kernel's own loops) to the V output channels starting at `o`, added to
+/// the carried values `sums` (the accumulator vector first).
+using TapBody = llvm::function_ref<SmallVector<Value>(
+    OpBuilder &, Location, Value n, Value iy, Value ix, ValueRange taps,
+    Value o, ValueRange sums)>;
+/// Turns the carried values after the window into the V results (i32).
+using FinishBody = llvm::function_ref<Value(OpBuilder &, Location,
+                                            ValueRange sums)>;
+
+/// The loop nest shared by the vector convolutions: for every output
+/// position and block of V output channels, `tap` runs over the window
+/// (loop bounds `window`) with the carried values starting at `initial`,
+/// and `finish` produces the block's V sums, written into an
+/// [N, OH, OW, O_padded] i32 tensor. Returns it transposed to
+/// [N, O, OH, OW] (an elementwise copy that fuses into the next generic).
+Value buildOutputChannelVectorLoops(OpBuilder &rewriter, Location loc,
+                                    RankedTensorType resultType,
+                                    int64_t paddedOut, int64_t lanes,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> window,
+                                    ValueRange initial, TapBody tap,
+                                    FinishBody finish) {
+  ArrayRef<int64_t> out = resultType.getShape(); // [N, O, OH, OW]
+  auto nhwcType = RankedTensorType::get({out[0], out[2], out[3], paddedOut},
+                                        rewriter.getI32Type());
+  Value nhwc = rewriter.create<tensor::EmptyOp>(loc, nhwcType.getShape(),
+                                                nhwcType.getElementType());
+  Value zero = indexConstant(rewriter, loc, 0);
+  Value one = indexConstant(rewriter, loc, 1);
+  SmallVector<Value> windowZeros, windowBounds, windowSteps;
+  for (int64_t extent : window) {
+    windowZeros.push_back(zero);
+    windowBounds.push_back(indexConstant(rewriter, loc, extent));
+    windowSteps.push_back(one);
+  }
+  scf::LoopNest outer = scf::buildLoopNest(
+      rewriter, loc, ValueRange{zero, zero, zero, zero},
+      ValueRange{indexConstant(rewriter, loc, out[0]),
+                 indexConstant(rewriter, loc, out[2]),
+                 indexConstant(rewriter, loc, out[3]),
+                 indexConstant(rewriter, loc, paddedOut / lanes)},
+      ValueRange{one, one, one, one}, ValueRange{nhwc},
+      [&](OpBuilder &b, Location l, ValueRange ivs,
+          ValueRange iterArgs) -> scf::ValueVector {
+        Value n = ivs[0], oy = ivs[1], ox = ivs[2];
+        Value o =
+            b.create<arith::MulIOp>(l, ivs[3], indexConstant(b, l, lanes));
+        Value iy0 =
+            b.create<arith::MulIOp>(l, oy, indexConstant(b, l, strides[0]));
+        Value ix0 =
+            b.create<arith::MulIOp>(l, ox, indexConstant(b, l, strides[1]));
+        scf::LoopNest inner = scf::buildLoopNest(
+            b, l, windowZeros, windowBounds, windowSteps, initial,
+            [&](OpBuilder &e, Location el, ValueRange taps,
+                ValueRange sums) -> scf::ValueVector {
+              Value iy = e.create<arith::AddIOp>(el, iy0, taps[0]);
+              Value ix = e.create<arith::AddIOp>(el, ix0, taps[1]);
+              return tap(e, el, n, iy, ix, taps, o, sums);
+            });
+        Value sums = finish(b, l, inner.results);
+        Value written = b.create<vector::TransferWriteOp>(
+                             l, sums, iterArgs[0], ValueRange{n, oy, ox, o},
+                             /*inBounds=*/ArrayRef<bool>{true})
+                            .getResult();
+        return {written};
+      });
+  Value result = outer.results[0];
+  if (paddedOut != out[1])
+    result = rewriter.create<tensor::ExtractSliceOp>(
+        loc, result,
+        getAsIndexOpFoldResult(rewriter.getContext(), {0, 0, 0, 0}),
+        getAsIndexOpFoldResult(rewriter.getContext(),
+                               {out[0], out[2], out[3], out[1]}),
+        getAsIndexOpFoldResult(rewriter.getContext(), {1, 1, 1, 1}));
+  MLIRContext *context = rewriter.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  Value init =
+      rewriter.create<tensor::EmptyOp>(loc, out, rewriter.getI32Type());
+  return rewriter
+      .create<linalg::GenericOp>(
+          loc, resultType, result, init,
+          ArrayRef<AffineMap>{
+              AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, context),
+              rewriter.getMultiDimIdentityMap(4)},
+          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+          [](OpBuilder &b, Location l, ValueRange args) {
+            b.create<linalg::YieldOp>(l, args[0]);
+          })
+      .getResult(0);
+}
+
+struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BConv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto weightType = cast<RankedTensorType>(op.getWeightBits().getType());
+    auto wordType = cast<IntegerType>(weightType.getElementType());
+    unsigned bits = wordType.getWidth();
+    int64_t lanes = BConv2DOp::getVectorLanes(bits);
+    ArrayRef<int64_t> w = weightType.getShape(); // [KH, KW, words, Opad]
+    if (w[3] % lanes != 0)
+      return rewriter.notifyMatchFailure(op, "output channels not padded");
+    int64_t planes = op.getPlanes();
+
+    // 1. Pack the input into words and pad them spatially.
+    Value input = padWithZeros(rewriter, loc, op.getInput(), /*dim=*/1,
+                               w[2] * bits, {});
+    Value packed = packPlanes(rewriter, loc, input, planes, wordType);
+    packed = padWithZeros(rewriter, loc, packed, -1, 0, op.getPadding());
+
+    // 2. The popcount loops, accumulating in i32 (i64 for 64-bit words,
+    // whose popcounts come as i64 lanes); the popcount of the input words
+    // (the same for every output channel) is summed beside as a scalar.
+    Type accType = bits == 64 ? Type(rewriter.getI64Type())
+                              : Type(rewriter.getI32Type());
+    auto accVector = VectorType::get({lanes}, accType);
+    auto wordVector = VectorType::get({lanes}, wordType);
+    auto i32Vector = VectorType::get({lanes}, rewriter.getI32Type());
+    Value weights = op.getWeightBits();
+    Value acc0 = rewriter.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(accVector,
+                                    rewriter.getIntegerAttr(accType, 0)));
+    Value count0 =
+        rewriter.create<arith::ConstantOp>(loc, rewriter.getIntegerAttr(accType, 0));
+    auto tap = [&](OpBuilder &e, Location el, Value n, Value iy, Value ix,
+                   ValueRange taps, Value o,
+                   ValueRange sums) -> SmallVector<Value> {
+      Value p = taps[2], word = taps[3];
+      Value x = e.create<tensor::ExtractOp>(el, packed,
+                                            ValueRange{n, p, word, iy, ix});
+      Value mask = e.create<vector::TransferReadOp>(
+          el, wordVector, weights, ValueRange{taps[0], taps[1], word, o},
+          /*inBounds=*/ArrayRef<bool>{true});
+      Value hits = e.create<math::CtPopOp>(
+          el, e.create<arith::AndIOp>(
+                  el, e.create<vector::BroadcastOp>(el, wordVector, x), mask));
+      Value shift = e.create<arith::IndexCastOp>(el, accType, p);
+      if (bits < 32)
+        hits = e.create<arith::ExtUIOp>(el, accVector, hits);
+      hits = e.create<arith::ShLIOp>(
+          el, hits, e.create<vector::BroadcastOp>(el, accVector, shift));
+      Value ones = e.create<math::CtPopOp>(el, x);
+      if (bits < 32)
+        ones = e.create<arith::ExtUIOp>(el, accType, ones);
+      ones = e.create<arith::ShLIOp>(el, ones, shift);
+      return {e.create<arith::AddIOp>(el, sums[0], hits),
+              e.create<arith::AddIOp>(el, sums[1], ones)};
+    };
+    auto finish = [&](OpBuilder &b, Location l, ValueRange sums) -> Value {
+      // c = 2 * popcount(x & B+) - popcount(x).
+      Value doubled = b.create<arith::AddIOp>(l, sums[0], sums[0]);
+      Value c = b.create<arith::SubIOp>(
+          l, doubled, b.create<vector::BroadcastOp>(l, accVector, sums[1]));
+      if (bits == 64)
+        c = b.create<arith::TruncIOp>(l, i32Vector, c);
+      return c;
+    };
+    rewriter.replaceOp(op, buildOutputChannelVectorLoops(
+                               rewriter, loc, resultType, w[3], lanes,
+                               op.getStrides(), {w[0], w[1], planes, w[2]},
+                               ValueRange{acc0, count0}, tap, finish));
+    return success();
+  }
+};
+
+/// iconv2d (groups 1, no dilation, one sum per output channel) with constant
+/// weights: V output channels per vector, `acc += broadcast(x) * W[tap,
+/// c, o : o + V]` in i32 over the window and the input channels. For the
+/// 8-bit first layer, whose input is one to three channels of pixels.
+struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
+  VectorizeIConv2D(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(IConv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getGroups() != 1 || op.getPerInputChannel() ||
+        llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }) ||
+        !hasStaticShapes(op))
+      return rewriter.notifyMatchFailure(op, "not a plain convolution");
+    DenseIntElementsAttr weights;
+    if (!matchPattern(op.getWeight(), m_Constant(&weights)))
+      return rewriter.notifyMatchFailure(op, "weights are not a constant");
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> shape = weights.getType().getShape(); // [O, C, KH, KW]
+    int64_t lanes = 16;
+    int64_t paddedOut = llvm::alignTo(shape[0], lanes);
+    // [KH, KW, C, O_padded] i32: one contiguous vector per tap and channel.
+    SmallVector<int32_t> table(shape[2] * shape[3] * shape[1] * paddedOut, 0);
+    auto values = weights.getValues<int8_t>();
+    for (int64_t o = 0; o < shape[0]; ++o)
+      for (int64_t c = 0; c < shape[1]; ++c)
+        for (int64_t y = 0; y < shape[2]; ++y)
+          for (int64_t x = 0; x < shape[3]; ++x)
+            table[((y * shape[3] + x) * shape[1] + c) * paddedOut + o] =
+                values[((o * shape[1] + c) * shape[2] + y) * shape[3] + x];
+    Type i32 = rewriter.getI32Type();
+    auto tableType = RankedTensorType::get(
+        {shape[2], shape[3], shape[1], paddedOut}, i32);
+    Value tableValue = rewriter.create<arith::ConstantOp>(
+        loc, DenseIntElementsAttr::get(tableType, ArrayRef<int32_t>(table)));
+    Value input =
+        padSpatialWithZeros(rewriter, loc, op.getInput(), op.getPadding());
+    auto accVector = VectorType::get({lanes}, i32);
+    Value acc0 = rewriter.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(accVector, rewriter.getI32IntegerAttr(0)));
+    auto tap = [&](OpBuilder &e, Location el, Value n, Value iy, Value ix,
+                   ValueRange taps, Value o,
+                   ValueRange sums) -> SmallVector<Value> {
+      Value c = taps[2];
+      Value x = castInteger(
+          e, el,
+          e.create<tensor::ExtractOp>(el, input, ValueRange{n, c, iy, ix}),
+          e.getI32Type());
+      Value w = e.create<vector::TransferReadOp>(
+          el, accVector, tableValue, ValueRange{taps[0], taps[1], c, o},
+          /*inBounds=*/ArrayRef<bool>{true});
+      Value product = e.create<arith::MulIOp>(
+          el, e.create<vector::BroadcastOp>(el, accVector, x), w);
+      return {e.create<arith::AddIOp>(el, sums[0], product)};
+    };
+    auto finish = [](OpBuilder &, Location, ValueRange sums) -> Value {
+      return sums[0];
+    };
+    rewriter.replaceOp(op, buildOutputChannelVectorLoops(
+                               rewriter, loc, resultType, paddedOut, lanes,
+                               op.getStrides(), {shape[2], shape[3], shape[1]},
+                               ValueRange{acc0}, tap, finish));
+    return success();
+  }
+};
+
+/// ilinear as dot products of 16 lanes: c[m, o] = reduce(sum over blocks
+/// of x[m, k : k + 16] * W[o, k : k + 16]) in i32, K padded with zeros.
+struct VectorizeILinear : OpRewritePattern<ILinearOp> {
+  VectorizeILinear(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(ILinearOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasStaticShapes(op))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    int64_t rows = resultType.getDimSize(0), outs = resultType.getDimSize(1);
+    auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+    int64_t depth = weightType.getDimSize(1);
+    int64_t lanes = 16;
+    int64_t paddedDepth = llvm::alignTo(depth, lanes);
+    Type i32 = rewriter.getI32Type();
+    Value x = castIntegerTensor(rewriter, loc, op.getInput(), i32);
+    x = padWithZeros(rewriter, loc, x, /*dim=*/1, paddedDepth, {});
+    Value w = padWithZeros(rewriter, loc, op.getWeight(), /*dim=*/1,
+                           paddedDepth, {});
+    auto accVector = VectorType::get({lanes}, i32);
+    auto weightVector =
+        VectorType::get({lanes}, weightType.getElementType());
+    Value zero = indexConstant(rewriter, loc, 0);
+    Value one = indexConstant(rewriter, loc, 1);
+    Value acc0 = rewriter.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(accVector, rewriter.getI32IntegerAttr(0)));
+    Value init = rewriter.create<tensor::EmptyOp>(loc, resultType.getShape(),
+                                                  i32);
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, ValueRange{zero, zero},
+        ValueRange{indexConstant(rewriter, loc, rows),
+                   indexConstant(rewriter, loc, outs)},
+        ValueRange{one, one}, ValueRange{init},
+        [&](OpBuilder &b, Location l, ValueRange ivs,
+            ValueRange iterArgs) -> scf::ValueVector {
+          Value m = ivs[0], o = ivs[1];
+          auto blocks = b.create<scf::ForOp>(
+              l, zero, indexConstant(b, l, paddedDepth),
+              indexConstant(b, l, lanes), ValueRange{acc0},
+              [&](OpBuilder &e, Location el, Value k, ValueRange sums) {
+                Value xv = e.create<vector::TransferReadOp>(
+                    el, accVector, x, ValueRange{m, k},
+                    /*inBounds=*/ArrayRef<bool>{true});
+                Value wv = e.create<vector::TransferReadOp>(
+                    el, weightVector, w, ValueRange{o, k},
+                    /*inBounds=*/ArrayRef<bool>{true});
+                wv = e.create<arith::ExtSIOp>(el, accVector, wv);
+                Value sum = e.create<arith::AddIOp>(
+                    el, sums[0], e.create<arith::MulIOp>(el, xv, wv));
+                e.create<scf::YieldOp>(el, sum);
+              });
+          Value total = b.create<vector::ReductionOp>(
+              l, vector::CombiningKind::ADD, blocks.getResult(0));
+          Value stored = b.create<tensor::InsertOp>(l, total, iterArgs[0],
+                                                    ValueRange{m, o});
+          return {stored};
+        });
+    rewriter.replaceOp(op, nest.results[0]);
+    return success();
+  }
+};
+
+} // namespace
+
+void qsnn::populatePackedConvPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvertBConv2D>(patterns.getContext());
+}
+
+void qsnn::populateVectorKernelPatterns(RewritePatternSet &patterns) {
+  patterns.add<VectorizeIConv2D, VectorizeILinear>(patterns.getContext());
+}
