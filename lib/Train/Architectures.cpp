@@ -2,8 +2,10 @@
 //
 // Every architecture starts with an 8-bit conv (+BN+LIF) that reads the
 // normalized input and ends with an 8-bit linear classifier; all layers in
-// between have binary weights (DESIGN.md §3). Pooling is average pooling, so
-// a deployed layer after it sees small spike counts (§4).
+// between have binary weights (DESIGN.md §3). With weightBits = 32 every
+// layer keeps float weights instead (the full-precision baselines). Pooling
+// is average pooling, so a deployed layer after it sees small spike counts
+// (§4).
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,15 +22,15 @@ class Builder {
 public:
   explicit Builder(const ModelConfig &config)
       : config_(config), lif_(lifOptionsFrom(config)),
-        channels_(config.channels), height_(config.height),
-        width_(config.width) {}
+        fullPrecision_(config.weightBits == 32), channels_(config.channels),
+        height_(config.height), width_(config.width) {}
 
   void conv(int64_t out, int64_t stride = 1) {
     SynapseOptions options;
     options.in = channels_;
     options.out = out;
     options.stride = stride;
-    options.quant = stages_.empty() ? WeightQuant::Int8 : WeightQuant::Binary;
+    options.quant = stages_.empty() ? edgeQuant() : hiddenQuant();
     options.weightNorm = config_.weightNorm;
     stages_.push_back(std::make_shared<SynapseUnit>(options, &lif_));
     channels_ = out;
@@ -51,8 +53,8 @@ public:
   }
 
   void basicBlock(int64_t out, int64_t stride) {
-    stages_.push_back(std::make_shared<BasicBlock>(channels_, out, stride,
-                                                   config_.weightNorm, lif_));
+    stages_.push_back(std::make_shared<BasicBlock>(
+        channels_, out, stride, hiddenQuant(), config_.weightNorm, lif_));
     channels_ = out;
     height_ = (height_ - 1) / stride + 1;
     width_ = (width_ - 1) / stride + 1;
@@ -65,7 +67,7 @@ public:
     options.kind = SynapseKind::Linear;
     options.in = channels_ * height_ * width_;
     options.out = config_.numClasses;
-    options.quant = WeightQuant::Int8;
+    options.quant = edgeQuant();
     options.batchNorm = false;
     options.bias = true;
     stages_.push_back(std::make_shared<SynapseUnit>(options, nullptr));
@@ -73,8 +75,17 @@ public:
   }
 
 private:
+  /// The first and the last layer.
+  WeightQuant edgeQuant() const {
+    return fullPrecision_ ? WeightQuant::Float : WeightQuant::Int8;
+  }
+  WeightQuant hiddenQuant() const {
+    return fullPrecision_ ? WeightQuant::Float : WeightQuant::Binary;
+  }
+
   const ModelConfig &config_;
   LIFOptions lif_;
+  bool fullPrecision_;
   int64_t channels_, height_, width_;
   std::vector<std::shared_ptr<Stage>> stages_;
 };

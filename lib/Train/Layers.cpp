@@ -39,9 +39,15 @@ SynapseUnit::SynapseUnit(const SynapseOptions &options,
 }
 
 at::Tensor SynapseUnit::effectiveWeight() const {
-  if (options_.quant == WeightQuant::Binary)
+  switch (options_.quant) {
+  case WeightQuant::Binary:
     return binaryWeight(weight, options_.weightNorm);
-  return int8Weight(weight);
+  case WeightQuant::Int8:
+    return int8Weight(weight);
+  case WeightQuant::Float:
+    return weight;
+  }
+  return weight;
 }
 
 double SynapseUnit::signBalance() const {
@@ -92,12 +98,14 @@ at::Tensor FlattenStage::forward(const at::Tensor &x) {
   return x.flatten(/*start_dim=*/1);
 }
 
-BasicBlock::BasicBlock(int64_t in, int64_t out, int64_t stride, WeightNorm norm,
+BasicBlock::BasicBlock(int64_t in, int64_t out, int64_t stride,
+                       WeightQuant quant, WeightNorm norm,
                        const LIFOptions &lifOptions) {
   SynapseOptions first;
   first.in = in;
   first.out = out;
   first.stride = stride;
+  first.quant = quant;
   first.weightNorm = norm;
   conv1 = register_module("conv1",
                           std::make_shared<SynapseUnit>(first, &lifOptions));

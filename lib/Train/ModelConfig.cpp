@@ -79,6 +79,9 @@ void validate(const ModelConfig &config) {
   const int64_t k = config.membraneBits;
   if (k != 2 && k != 4 && k != 8 && k != 32)
     fail("membrane bits must be 2, 4, 8 or 32, got " + std::to_string(k));
+  if (config.weightBits != 1 && config.weightBits != 32)
+    fail("weight bits must be 1 or 32, got " +
+         std::to_string(config.weightBits));
   if (config.timeSteps < 1)
     fail("time steps must be >= 1");
   if (config.numClasses < 2)
@@ -97,6 +100,7 @@ std::string toJson(const ModelConfig &config) {
   j["dataset"] = config.dataset;
   j["time_steps"] = config.timeSteps;
   j["membrane_bits"] = config.membraneBits;
+  j["weight_bits"] = config.weightBits;
   j["levels"] = toString(config.levels);
   j["fire_on"] = toString(config.fireOn);
   j["weight_norm"] = toString(config.weightNorm);
@@ -119,6 +123,8 @@ ModelConfig modelConfigFromJson(const std::string &text) {
     config.dataset = j.at("dataset").get<std::string>();
     config.timeSteps = j.at("time_steps").get<int64_t>();
     config.membraneBits = j.at("membrane_bits").get<int64_t>();
+    // Checkpoints written before full-precision weights existed are Q-SNNs.
+    config.weightBits = j.value("weight_bits", int64_t{1});
     config.levels = parseLevelMode(j.at("levels").get<std::string>());
     config.fireOn = parseFireOn(j.at("fire_on").get<std::string>());
     config.weightNorm = parseWeightNorm(j.at("weight_norm").get<std::string>());

@@ -95,6 +95,11 @@ public:
 private:
   std::string quantizedWeight(SynapseUnit &unit) {
     const SynapseOptions &o = unit.options();
+    // Full-precision layers feed the initializer straight into Conv/Gemm:
+    // a float weight needs no quantizer node, and the initializer carries
+    // its own shape.
+    if (o.quant == WeightQuant::Float)
+      return b_.initializer("w", unit.weight);
     std::string out;
     if (o.quant == WeightQuant::Binary) {
       // BipolarQuant(W_hat, alpha) = alpha * sign(W_hat), sign(0) = +1.

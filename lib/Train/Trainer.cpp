@@ -72,6 +72,8 @@ void checkResumeMatches(const ModelConfig &stored, const FitOptions &options,
         std::to_string(asked.timeSteps));
   check("membrane-bits", std::to_string(stored.membraneBits),
         std::to_string(asked.membraneBits));
+  check("weight-bits", std::to_string(stored.weightBits),
+        std::to_string(asked.weightBits));
   check("levels", toString(stored.levels), toString(asked.levels));
   check("fire-on", toString(stored.fireOn), toString(asked.fireOn));
   check("weight-norm", toString(stored.weightNorm), toString(asked.weightNorm));

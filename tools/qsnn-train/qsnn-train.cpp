@@ -48,6 +48,12 @@ void addFitCommand(CLI::App &app, FitOptions &fit,
                       "Membrane bits k (32: unquantized)")
           ->check(CLI::IsMember({2, 4, 8, 32}))
           ->capture_default_str();
+  modelOptions["weight-bits"] =
+      cmd->add_option("--weight-bits", m.weightBits,
+                      "Weight bits: 1 (binary hidden, 8-bit first/last "
+                      "layer) or 32 (all float, no WS-DR)")
+          ->check(CLI::IsMember({1, 32}))
+          ->capture_default_str();
   modelOptions["levels"] =
       cmd->add_option("--levels", levels,
                       "signed: L = 2^(k-1)-1; paper: L = 2^k-1 (Eq. 8)")
@@ -188,7 +194,13 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   exp->add_option("--data-dir", exportDataDir,
                   "Data directory for the test vectors");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    // --help exits 0; every usage error (unknown option, a value outside
+    // its set) exits 1 like the other errors, not with CLI11's own codes.
+    return app.exit(e) == 0 ? 0 : 1;
+  }
 
   try {
     if (app.got_subcommand("fit")) {
@@ -198,6 +210,17 @@ int main(int argc, char **argv) {
       for (const auto &[name, option] : modelOptions)
         if (option->count() > 0)
           fit.explicitModelOptions.push_back(name);
+      if (fit.model.weightBits == 32) {
+        // WS-DR belongs to the binarizer: float weights are used as they
+        // are, so an explicit norm would be silently ignored.
+        if (modelOptions["weight-norm"]->count() > 0 &&
+            fit.model.weightNorm != WeightNorm::None)
+          throw std::invalid_argument(
+              "--weight-norm " + weightNorm +
+              " has no effect with --weight-bits 32 (float weights are not "
+              "standardized); omit it or pass none");
+        fit.model.weightNorm = WeightNorm::None;
+      }
       runFit(fit);
       return 0;
     }

@@ -81,7 +81,9 @@ private:
 };
 
 enum class SynapseKind { Conv, Linear };
-enum class WeightQuant { Binary, Int8 };
+/// Binary: alpha_w * sign(W-hat) (hidden layers); Int8: symmetric 8-bit
+/// (first and last layer); Float: the latent weight as is (32w baselines).
+enum class WeightQuant { Binary, Int8, Float };
 
 struct SynapseOptions {
   SynapseKind kind = SynapseKind::Conv;
@@ -93,7 +95,8 @@ struct SynapseOptions {
   bool bias = false;
 };
 
-/// Quantized conv or linear, then optional BatchNorm, then optional LIF.
+/// Quantized (or float) conv or linear, then optional BatchNorm, then
+/// optional LIF.
 class SynapseUnit : public Stage {
 public:
   SynapseUnit(const SynapseOptions &options, const LIFOptions *lif);
@@ -102,7 +105,8 @@ public:
   at::Tensor forward(const at::Tensor &x) override;
 
   const SynapseOptions &options() const { return options_; }
-  /// The weight the forward uses (binary alpha*B or 8-bit s*q).
+  /// The weight the forward uses (binary alpha*B, 8-bit s*q, or the float
+  /// weight itself).
   at::Tensor effectiveWeight() const;
   /// Fraction of +1 in sign(W-hat) (binary layers): p_w of §4.3.
   double signBalance() const;
@@ -138,11 +142,12 @@ public:
 };
 
 /// ResNet BasicBlock: LIF(conv2(LIF(conv1(x))) + shortcut(x)), shortcut the
-/// identity or a binary 1x1 conv + BN when the shape changes.
+/// identity or a 1x1 conv + BN when the shape changes. All three convs use
+/// `quant` (Binary in a Q-SNN, Float in a 32w baseline).
 class BasicBlock : public Stage {
 public:
-  BasicBlock(int64_t in, int64_t out, int64_t stride, WeightNorm norm,
-             const LIFOptions &lifOptions);
+  BasicBlock(int64_t in, int64_t out, int64_t stride, WeightQuant quant,
+             WeightNorm norm, const LIFOptions &lifOptions);
   at::Tensor forward(const at::Tensor &x) override;
 
   std::shared_ptr<SynapseUnit> conv1, conv2,

@@ -29,6 +29,10 @@ struct ModelConfig {
   std::string dataset = "fashion-mnist";
   int64_t timeSteps = 4;
   int64_t membraneBits = 2; ///< 2, 4, 8, or 32 (no quantization).
+  /// 1: binary hidden synapses, 8-bit first and last layer (the Q-SNN).
+  /// 32: every synapse keeps float weights, no WS-DR, sign or 8-bit rounding
+  /// (the paper's "32w" baselines); weightNorm is then unused.
+  int64_t weightBits = 1;
   LevelMode levels = LevelMode::Signed;
   FireOn fireOn = FireOn::Full;
   WeightNorm weightNorm = WeightNorm::Channel;

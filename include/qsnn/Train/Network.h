@@ -23,7 +23,8 @@ std::vector<std::string> knownArchitectures();
 
 /// The stages of `config.arch` for its input shape and class count. The first
 /// stage is an 8-bit SynapseUnit with a LIF, the last an 8-bit linear
-/// classifier without one. Throws std::invalid_argument for an unknown name.
+/// classifier without one (both float when config.weightBits is 32). Throws
+/// std::invalid_argument for an unknown name.
 std::vector<std::shared_ptr<Stage>>
 buildArchitecture(const ModelConfig &config);
 

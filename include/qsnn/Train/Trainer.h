@@ -13,8 +13,8 @@
 namespace qsnn::train {
 
 struct FitOptions {
-  /// arch, dataset, T, k, levels, fire-on, weight norm; the input shape,
-  /// classes and normalization are filled in from the data set.
+  /// arch, dataset, T, k, weight bits, levels, fire-on, weight norm; the
+  /// input shape, classes and normalization are filled in from the data set.
   ModelConfig model;
   /// Model options the user passed explicitly (CLI names, e.g. "arch"):
   /// with --resume they must agree with the checkpoint.
