@@ -85,10 +85,22 @@ struct PackBinaryConv : OpRewritePattern<IConv2DOp> {
         {kh, kw, words, paddedOut}, rewriter.getIntegerType(wordBits));
     Value packedWeights = rewriter.create<arith::ConstantOp>(
         op.getLoc(), DenseIntElementsAttr::get(packedType, packed));
+    // A 2x2 sum pool of spikes read only here folds into the convolution:
+    // its three count planes come from bitwise adders on packed spikes.
+    Value input = op.getInput();
+    DenseI64ArrayAttr inputPool;
+    auto pool = input.getDefiningOp<ISumPool2DOp>();
+    if (pool && pool->hasOneUse() &&
+        pool.getKernel() == ArrayRef<int64_t>{2, 2} &&
+        pool.getStrides() == ArrayRef<int64_t>{2, 2} &&
+        llvm::all_of(pool.getPadding(), [](int64_t p) { return p == 0; })) {
+      input = pool.getInput();
+      inputPool = rewriter.getDenseI64ArrayAttr({2, 2});
+    }
     auto packedConv = rewriter.create<BConv2DOp>(
-        op.getLoc(), resultType, op.getInput(), packedWeights,
+        op.getLoc(), resultType, input, packedWeights,
         rewriter.getI64IntegerAttr(*planes), op.getStridesAttr(),
-        op.getPaddingAttr());
+        op.getPaddingAttr(), inputPool);
     if (Attribute bits = op->getAttr("qsnn.acc_bits"))
       packedConv->setAttr("qsnn.acc_bits", bits);
     rewriter.replaceOp(op, packedConv.getResult());

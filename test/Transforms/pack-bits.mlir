@@ -15,14 +15,27 @@ func.func @spikes(%s: tensor<1x3x4x4xi1>) -> tensor<1x2x2x2xi32> {
 // -----
 
 // Counts of a 2x2 sum pool of spikes are 0..4: three bit planes. 70 input
-// channels need two 64-bit words; 5 output channels pad to 8 lanes.
+// channels need two 64-bit words; 5 output channels pad to 8 lanes. A pool
+// read only by the convolution folds into it (input_pool: the planes come
+// from adders on the packed spikes); one with another reader stays.
 // CHECK-LABEL: func @pooled
-// CHECK: qsnn.bconv2d %{{.*}}, %{{.*}} {padding = array<i64: 2, 2, 2, 2>, planes = 3 : i64} : (tensor<1x70x4x4xi32>, tensor<5x5x2x8xi64>) -> tensor<1x5x4x4xi32>
+// CHECK-NOT: qsnn.isum_pool2d
+// CHECK: qsnn.bconv2d %arg0, %{{.*}} {input_pool = array<i64: 2, 2>, padding = array<i64: 2, 2, 2, 2>, planes = 3 : i64} : (tensor<1x70x8x8xi1>, tensor<5x5x2x8xi64>) -> tensor<1x5x4x4xi32>
 func.func @pooled(%s: tensor<1x70x8x8xi1>) -> tensor<1x5x4x4xi32> {
   %p = qsnn.isum_pool2d %s {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x70x8x8xi1> -> tensor<1x70x4x4xi32>
   %w = arith.constant dense<-1> : tensor<5x70x5x5xi8>
   %c = qsnn.iconv2d %p, %w {padding = array<i64: 2, 2, 2, 2>} : (tensor<1x70x4x4xi32>, tensor<5x70x5x5xi8>) -> tensor<1x5x4x4xi32>
   return %c : tensor<1x5x4x4xi32>
+}
+
+// CHECK-LABEL: func @pool_shared
+// CHECK: %[[P:.*]] = qsnn.isum_pool2d
+// CHECK: qsnn.bconv2d %[[P]], %{{.*}} {planes = 3 : i64} : (tensor<1x3x2x2xi32>, tensor<1x1x1x16xi8>) -> tensor<1x2x2x2xi32>
+func.func @pool_shared(%s: tensor<1x3x4x4xi1>) -> (tensor<1x2x2x2xi32>, tensor<1x3x2x2xi32>) {
+  %p = qsnn.isum_pool2d %s {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x3x4x4xi1> -> tensor<1x3x2x2xi32>
+  %w = arith.constant dense<1> : tensor<2x3x1x1xi8>
+  %c = qsnn.iconv2d %p, %w : (tensor<1x3x2x2xi32>, tensor<2x3x1x1xi8>) -> tensor<1x2x2x2xi32>
+  return %c, %p : tensor<1x2x2x2xi32>, tensor<1x3x2x2xi32>
 }
 
 // -----

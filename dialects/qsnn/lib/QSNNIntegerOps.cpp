@@ -244,9 +244,19 @@ LogicalResult BConv2DOp::verify() {
     return emitOpError() << "packed weights cover " << weight.getDimSize(3)
                          << " output channels, the result has "
                          << result.getDimSize(1);
-  if (input.getElementTypeBitWidth() == 1 && getPlanes() != 1)
+  SmallVector<int64_t, 4> windowInput(input.getShape());
+  if (std::optional<ArrayRef<int64_t>> pool = getInputPool()) {
+    if (*pool != ArrayRef<int64_t>{2, 2})
+      return emitOpError() << "input_pool supports the 2x2 sum pool only";
+    if (input.getElementTypeBitWidth() != 1 || getPlanes() != 3)
+      return emitOpError() << "input_pool needs spike (i1) input and 3 bit "
+                              "planes";
+    windowInput[2] /= 2;
+    windowInput[3] /= 2;
+  } else if (input.getElementTypeBitWidth() == 1 && getPlanes() != 1) {
     return emitOpError() << "spike (i1) input has one bit plane, not "
                          << getPlanes();
+  }
   if (getPlanes() >= 16)
     return emitOpError() << getPlanes() << " bit planes are more than counts "
                             "of a binary convolution need (at most 15)";
@@ -254,7 +264,7 @@ LogicalResult BConv2DOp::verify() {
   SmallVector<int64_t> shape;
   if (failed(checkWindow(getLoc(), weight.getShape().take_front(2),
                          getStrides(), getPadding(), unitDilations)) ||
-      failed(inferWindowShape(getLoc(), input.getShape(),
+      failed(inferWindowShape(getLoc(), windowInput,
                               result.getDimSize(1),
                               weight.getShape().take_front(2), getStrides(),
                               getPadding(), unitDilations,

@@ -92,8 +92,13 @@ struct ConvertILIF : OpRewritePattern<ILIFOp> {
     auto stateType = RankedTensorType::get(stepShape, stateElement);
     IntegerLIFConstants lif(rewriter, loc, op, stateElement);
     Value state0 = createIntFilled(rewriter, loc, stateType, 0);
+    // hoist-time-invariant: a current repeated over T by qsnn.encode is
+    // computed once and read at every step, not copied T times.
+    Value current = op.getInput();
+    if (auto encode = current.getDefiningOp<EncodeOp>())
+      current = encode.getInput();
     Value spikes = buildLIFTimeLoop(
-        rewriter, loc, op.getInput(), steps, state0, rewriter.getI1Type(),
+        rewriter, loc, current, steps, state0, rewriter.getI1Type(),
         [&](OpBuilder &e, Location el, ValueRange args) {
           auto [next, fire] = lif.step(e, el, args[0], args[1]);
           e.create<linalg::YieldOp>(el, ValueRange{next, fire});

@@ -135,6 +135,110 @@ Value packPlanes(OpBuilder &b, Location loc, Value input, int64_t planes,
       flat, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
 }
 
+/// The three count planes of the 2x2 sum pool (stride 2) of packed spikes
+/// [N, 1, words, H, W] -> [N, 3, words, H/2, W/2], by bitwise adders: with
+/// a + b = 2 c1 + s1, c + d = 2 c2 + s2, s1 + s2 = 2 c3 + p0, the count is
+/// p0 + 2 (c1 + c2 + c3), where c1 + c2 + c3 <= 2 (c1 = 1 forces s1 = 0 and
+/// so c3 = 0): p1 = c1 ^ c2 ^ c3, p2 = their majority.
+Value poolPlanes(OpBuilder &b, Location loc, Value packed) {
+  auto type = cast<RankedTensorType>(packed.getType());
+  ArrayRef<int64_t> in = type.getShape();
+  auto resultType = RankedTensorType::get(
+      {in[0], 3, in[2], in[3] / 2, in[4] / 2}, type.getElementType());
+  MLIRContext *context = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  AffineExpr zero = getAffineConstantExpr(0, context);
+  SmallVector<AffineMap> maps;
+  for (int64_t dy = 0; dy < 2; ++dy)
+    for (int64_t dx = 0; dx < 2; ++dx)
+      maps.push_back(AffineMap::get(
+          5, 0, {d(0), zero, d(2), d(3) * 2 + dy, d(4) * 2 + dx}, context));
+  maps.push_back(b.getMultiDimIdentityMap(5));
+  Value init = b.create<tensor::EmptyOp>(loc, resultType.getShape(),
+                                         resultType.getElementType());
+  return b
+      .create<linalg::GenericOp>(
+          loc, resultType, ValueRange{packed, packed, packed, packed}, init,
+          maps,
+          SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+          [&](OpBuilder &e, Location l, ValueRange args) {
+            auto x = [&](Value u, Value v) {
+              return e.create<arith::XOrIOp>(l, u, v).getResult();
+            };
+            auto a = [&](Value u, Value v) {
+              return e.create<arith::AndIOp>(l, u, v).getResult();
+            };
+            auto o = [&](Value u, Value v) {
+              return e.create<arith::OrIOp>(l, u, v).getResult();
+            };
+            Value s1 = x(args[0], args[1]), c1 = a(args[0], args[1]);
+            Value s2 = x(args[2], args[3]), c2 = a(args[2], args[3]);
+            Value p0 = x(s1, s2), c3 = a(s1, s2);
+            Value p1 = x(x(c1, c2), c3);
+            Value p2 = o(a(c1, c2), a(c3, o(c1, c2)));
+            Value plane = e.create<linalg::IndexOp>(l, 1);
+            auto is = [&](int64_t value) {
+              return e.create<arith::CmpIOp>(
+                  l, arith::CmpIPredicate::eq, plane,
+                  e.create<arith::ConstantIndexOp>(l, value));
+            };
+            Value chosen = e.create<arith::SelectOp>(
+                l, is(0), p0, e.create<arith::SelectOp>(l, is(1), p1, p2));
+            e.create<linalg::YieldOp>(l, chosen);
+          })
+      .getResult(0);
+}
+
+/// [N, P, words, H, W] -> [N, H, W] i32: sum_p 2^p sum_w popcount(x).
+Value countOnes(OpBuilder &b, Location loc, Value packed) {
+  auto type = cast<RankedTensorType>(packed.getType());
+  ArrayRef<int64_t> in = type.getShape();
+  Type i32 = b.getI32Type();
+  auto resultType = RankedTensorType::get({in[0], in[3], in[4]}, i32);
+  MLIRContext *context = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  // Iteration space (n, p, w, y, x), p and w reduced.
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators = {
+      IteratorType::parallel, IteratorType::reduction,
+      IteratorType::reduction, IteratorType::parallel,
+      IteratorType::parallel};
+  Value init = createIntFilled(b, loc, resultType, 0);
+  return b
+      .create<linalg::GenericOp>(
+          loc, resultType, packed, init,
+          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(5),
+                              AffineMap::get(5, 0, {d(0), d(3), d(4)},
+                                             context)},
+          iterators,
+          [&](OpBuilder &e, Location l, ValueRange args) {
+            Value ones = castInteger(
+                e, l, e.create<math::CtPopOp>(l, args[0]), i32);
+            Value plane = e.create<arith::IndexCastOp>(
+                l, i32, e.create<linalg::IndexOp>(l, 1));
+            Value weighted = e.create<arith::ShLIOp>(l, ones, plane);
+            e.create<linalg::YieldOp>(
+                l, ValueRange{e.create<arith::AddIOp>(l, args[1], weighted)});
+          })
+      .getResult(0);
+}
+
+/// Output channels per register block: the largest multiple of `lanes`
+/// that divides `paddedOut` and spans at most 16 512-bit registers of
+/// `accBits`-bit accumulators. One broadcast input word then feeds every
+/// block (up to `registers` AND + popcount + add), instead of one block per
+/// reload; more accumulators than that spill.
+int64_t chooseBlockLanes(int64_t paddedOut, int64_t lanes, unsigned accBits,
+                         int64_t registers = 8) {
+  int64_t most = registers * 512 / accBits;
+  int64_t best = lanes;
+  for (int64_t block = lanes; block <= std::min(paddedOut, most);
+       block += lanes)
+    if (paddedOut % block == 0)
+      best = block;
+  return best;
+}
+
 /// Per window tap: the contribution of input position (iy, ix) through
 /// window indices `taps` (ky, kx, then the kernel's own loops) to the V output channels starting at `o`, added to
 /// the carried values `sums` (the accumulator vector first).
@@ -142,15 +246,17 @@ using TapBody = llvm::function_ref<SmallVector<Value>(
     OpBuilder &, Location, Value n, Value iy, Value ix, ValueRange taps,
     Value o, ValueRange sums)>;
 /// Turns the carried values after the window into the V results (i32).
-using FinishBody = llvm::function_ref<Value(OpBuilder &, Location,
-                                            ValueRange sums)>;
+using FinishBody = llvm::function_ref<Value(
+    OpBuilder &, Location, Value n, Value iy0, Value ix0, ValueRange sums)>;
 
 /// The loop nest shared by the vector convolutions: for every output
 /// position and block of V output channels, `tap` runs over the window
 /// (loop bounds `window`) with the carried values starting at `initial`,
-/// and `finish` produces the block's V sums, written into an
-/// [N, OH, OW, O_padded] i32 tensor. Returns it transposed to
-/// [N, O, OH, OW] (an elementwise copy that fuses into the next generic).
+/// and `finish` produces the block's V sums. They are written straight into
+/// the [N, O, OH, OW] result along its channel dimension (a strided write:
+/// V scalar stores once per block, after the whole window), so that the
+/// elementwise ops after it (iaffine, the LIF) read NCHW rows contiguously.
+/// Channels past O (the padded block) are masked off.
 Value buildOutputChannelVectorLoops(OpBuilder &rewriter, Location loc,
                                     RankedTensorType resultType,
                                     int64_t paddedOut, int64_t lanes,
@@ -159,10 +265,8 @@ Value buildOutputChannelVectorLoops(OpBuilder &rewriter, Location loc,
                                     ValueRange initial, TapBody tap,
                                     FinishBody finish) {
   ArrayRef<int64_t> out = resultType.getShape(); // [N, O, OH, OW]
-  auto nhwcType = RankedTensorType::get({out[0], out[2], out[3], paddedOut},
-                                        rewriter.getI32Type());
-  Value nhwc = rewriter.create<tensor::EmptyOp>(loc, nhwcType.getShape(),
-                                                nhwcType.getElementType());
+  Value result = rewriter.create<tensor::EmptyOp>(loc, out,
+                                                  resultType.getElementType());
   Value zero = indexConstant(rewriter, loc, 0);
   Value one = indexConstant(rewriter, loc, 1);
   SmallVector<Value> windowZeros, windowBounds, windowSteps;
@@ -171,13 +275,17 @@ Value buildOutputChannelVectorLoops(OpBuilder &rewriter, Location loc,
     windowBounds.push_back(indexConstant(rewriter, loc, extent));
     windowSteps.push_back(one);
   }
+  MLIRContext *context = rewriter.getContext();
+  AffineMap alongChannels =
+      AffineMap::get(4, 0, {getAffineDimExpr(1, context)}, context);
+  bool exact = paddedOut == out[1];
   scf::LoopNest outer = scf::buildLoopNest(
       rewriter, loc, ValueRange{zero, zero, zero, zero},
       ValueRange{indexConstant(rewriter, loc, out[0]),
                  indexConstant(rewriter, loc, out[2]),
                  indexConstant(rewriter, loc, out[3]),
                  indexConstant(rewriter, loc, paddedOut / lanes)},
-      ValueRange{one, one, one, one}, ValueRange{nhwc},
+      ValueRange{one, one, one, one}, ValueRange{result},
       [&](OpBuilder &b, Location l, ValueRange ivs,
           ValueRange iterArgs) -> scf::ValueVector {
         Value n = ivs[0], oy = ivs[1], ox = ivs[2];
@@ -195,36 +303,14 @@ Value buildOutputChannelVectorLoops(OpBuilder &rewriter, Location loc,
               Value ix = e.create<arith::AddIOp>(el, ix0, taps[1]);
               return tap(e, el, n, iy, ix, taps, o, sums);
             });
-        Value sums = finish(b, l, inner.results);
+        Value sums = finish(b, l, n, iy0, ix0, inner.results);
         Value written = b.create<vector::TransferWriteOp>(
-                             l, sums, iterArgs[0], ValueRange{n, oy, ox, o},
-                             /*inBounds=*/ArrayRef<bool>{true})
+                             l, sums, iterArgs[0], ValueRange{n, o, oy, ox},
+                             alongChannels, ArrayRef<bool>{exact})
                             .getResult();
         return {written};
       });
-  Value result = outer.results[0];
-  if (paddedOut != out[1])
-    result = rewriter.create<tensor::ExtractSliceOp>(
-        loc, result,
-        getAsIndexOpFoldResult(rewriter.getContext(), {0, 0, 0, 0}),
-        getAsIndexOpFoldResult(rewriter.getContext(),
-                               {out[0], out[2], out[3], out[1]}),
-        getAsIndexOpFoldResult(rewriter.getContext(), {1, 1, 1, 1}));
-  MLIRContext *context = rewriter.getContext();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-  Value init =
-      rewriter.create<tensor::EmptyOp>(loc, out, rewriter.getI32Type());
-  return rewriter
-      .create<linalg::GenericOp>(
-          loc, resultType, result, init,
-          ArrayRef<AffineMap>{
-              AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, context),
-              rewriter.getMultiDimIdentityMap(4)},
-          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-          [](OpBuilder &b, Location l, ValueRange args) {
-            b.create<linalg::YieldOp>(l, args[0]);
-          })
-      .getResult(0);
+  return outer.results[0];
 }
 
 struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
@@ -241,18 +327,31 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
     if (w[3] % lanes != 0)
       return rewriter.notifyMatchFailure(op, "output channels not padded");
     int64_t planes = op.getPlanes();
+    unsigned accBits = bits == 64 ? 64 : 32;
+    // One accumulator register block per plane, plus the loaded masks.
+    lanes = chooseBlockLanes(w[3], lanes, accBits,
+                             std::max<int64_t>(1, std::min<int64_t>(8, 12 / planes)));
 
-    // 1. Pack the input into words and pad them spatially.
+    // 1. Pack the input into words (the bit planes of counts, or of a 2x2
+    // pool of spikes formed by adders) and pad them spatially with zeros.
     Value input = padWithZeros(rewriter, loc, op.getInput(), /*dim=*/1,
                                w[2] * bits, {});
-    Value packed = packPlanes(rewriter, loc, input, planes, wordType);
+    Value packed;
+    if (op.getInputPool()) {
+      packed = packPlanes(rewriter, loc, input, 1, wordType);
+      packed = poolPlanes(rewriter, loc, packed);
+    } else {
+      packed = packPlanes(rewriter, loc, input, planes, wordType);
+    }
     packed = padWithZeros(rewriter, loc, packed, -1, 0, op.getPadding());
+    // sum_p 2^p popcount(x_p) per input pixel: the same for every output
+    // channel, so it is summed over the window once per output position.
+    Value ones = countOnes(rewriter, loc, packed);
 
-    // 2. The popcount loops, accumulating in i32 (i64 for 64-bit words,
-    // whose popcounts come as i64 lanes); the popcount of the input words
-    // (the same for every output channel) is summed beside as a scalar.
-    Type accType = bits == 64 ? Type(rewriter.getI64Type())
-                              : Type(rewriter.getI32Type());
+    // 2. The popcount loops: per tap and word, one mask load feeds every
+    // plane's accumulator (i32; i64 for 64-bit words, whose popcounts come
+    // as i64 lanes); the planes are weighted by 2^p only at the end.
+    Type accType = rewriter.getIntegerType(accBits);
     auto accVector = VectorType::get({lanes}, accType);
     auto wordVector = VectorType::get({lanes}, wordType);
     auto i32Vector = VectorType::get({lanes}, rewriter.getI32Type());
@@ -260,45 +359,63 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
     Value acc0 = rewriter.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(accVector,
                                     rewriter.getIntegerAttr(accType, 0)));
-    Value count0 =
-        rewriter.create<arith::ConstantOp>(loc, rewriter.getIntegerAttr(accType, 0));
+    SmallVector<Value> initial(planes, acc0);
     auto tap = [&](OpBuilder &e, Location el, Value n, Value iy, Value ix,
                    ValueRange taps, Value o,
                    ValueRange sums) -> SmallVector<Value> {
-      Value p = taps[2], word = taps[3];
-      Value x = e.create<tensor::ExtractOp>(el, packed,
-                                            ValueRange{n, p, word, iy, ix});
+      Value word = taps[2];
       Value mask = e.create<vector::TransferReadOp>(
           el, wordVector, weights, ValueRange{taps[0], taps[1], word, o},
           /*inBounds=*/ArrayRef<bool>{true});
-      Value hits = e.create<math::CtPopOp>(
-          el, e.create<arith::AndIOp>(
-                  el, e.create<vector::BroadcastOp>(el, wordVector, x), mask));
-      Value shift = e.create<arith::IndexCastOp>(el, accType, p);
-      if (bits < 32)
-        hits = e.create<arith::ExtUIOp>(el, accVector, hits);
-      hits = e.create<arith::ShLIOp>(
-          el, hits, e.create<vector::BroadcastOp>(el, accVector, shift));
-      Value ones = e.create<math::CtPopOp>(el, x);
-      if (bits < 32)
-        ones = e.create<arith::ExtUIOp>(el, accType, ones);
-      ones = e.create<arith::ShLIOp>(el, ones, shift);
-      return {e.create<arith::AddIOp>(el, sums[0], hits),
-              e.create<arith::AddIOp>(el, sums[1], ones)};
+      SmallVector<Value> next;
+      for (int64_t p = 0; p < planes; ++p) {
+        Value x = e.create<tensor::ExtractOp>(
+            el, packed,
+            ValueRange{n, indexConstant(e, el, p), word, iy, ix});
+        Value hits = e.create<math::CtPopOp>(
+            el, e.create<arith::AndIOp>(
+                    el, e.create<vector::BroadcastOp>(el, wordVector, x),
+                    mask));
+        if (bits < 32)
+          hits = e.create<arith::ExtUIOp>(el, accVector, hits);
+        next.push_back(e.create<arith::AddIOp>(el, sums[p], hits));
+      }
+      return next;
     };
-    auto finish = [&](OpBuilder &b, Location l, ValueRange sums) -> Value {
-      // c = 2 * popcount(x & B+) - popcount(x).
-      Value doubled = b.create<arith::AddIOp>(l, sums[0], sums[0]);
+    auto finish = [&](OpBuilder &b, Location l, Value n, Value iy0,
+                      Value ix0, ValueRange sums) -> Value {
+      // popcount(x & B+) = sum_p 2^p acc_p; c = 2 popcount(x & B+) -
+      // popcount(x), everything in the accumulator type.
+      Value hits = sums[0];
+      for (int64_t p = 1; p < planes; ++p) {
+        Value shift = b.create<arith::ConstantOp>(
+            l, DenseElementsAttr::get(accVector,
+                                      b.getIntegerAttr(accType, p)));
+        hits = b.create<arith::AddIOp>(
+            l, hits, b.create<arith::ShLIOp>(l, sums[p], shift));
+      }
+      Value count = b.create<arith::ConstantOp>(l, b.getIntegerAttr(accType, 0));
+      for (int64_t ky = 0; ky < w[0]; ++ky)
+        for (int64_t kx = 0; kx < w[1]; ++kx) {
+          Value iy = b.create<arith::AddIOp>(l, iy0, indexConstant(b, l, ky));
+          Value ix = b.create<arith::AddIOp>(l, ix0, indexConstant(b, l, kx));
+          Value pixel =
+              b.create<tensor::ExtractOp>(l, ones, ValueRange{n, iy, ix});
+          if (accBits > 32)
+            pixel = b.create<arith::ExtUIOp>(l, accType, pixel);
+          count = b.create<arith::AddIOp>(l, count, pixel);
+        }
+      Value doubled = b.create<arith::AddIOp>(l, hits, hits);
       Value c = b.create<arith::SubIOp>(
-          l, doubled, b.create<vector::BroadcastOp>(l, accVector, sums[1]));
+          l, doubled, b.create<vector::BroadcastOp>(l, accVector, count));
       if (bits == 64)
         c = b.create<arith::TruncIOp>(l, i32Vector, c);
       return c;
     };
     rewriter.replaceOp(op, buildOutputChannelVectorLoops(
                                rewriter, loc, resultType, w[3], lanes,
-                               op.getStrides(), {w[0], w[1], planes, w[2]},
-                               ValueRange{acc0, count0}, tap, finish));
+                               op.getStrides(), {w[0], w[1], w[2]}, initial,
+                               tap, finish));
     return success();
   }
 };
@@ -322,8 +439,8 @@ struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     ArrayRef<int64_t> shape = weights.getType().getShape(); // [O, C, KH, KW]
-    int64_t lanes = 16;
-    int64_t paddedOut = llvm::alignTo(shape[0], lanes);
+    int64_t paddedOut = llvm::alignTo(shape[0], 16);
+    int64_t lanes = chooseBlockLanes(paddedOut, 16, 32);
     // [KH, KW, C, O_padded] i32: one contiguous vector per tap and channel.
     SmallVector<int32_t> table(shape[2] * shape[3] * shape[1] * paddedOut, 0);
     auto values = weights.getValues<int8_t>();
@@ -358,7 +475,8 @@ struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
           el, e.create<vector::BroadcastOp>(el, accVector, x), w);
       return {e.create<arith::AddIOp>(el, sums[0], product)};
     };
-    auto finish = [](OpBuilder &, Location, ValueRange sums) -> Value {
+    auto finish = [](OpBuilder &, Location, Value, Value, Value,
+                     ValueRange sums) -> Value {
       return sums[0];
     };
     rewriter.replaceOp(op, buildOutputChannelVectorLoops(

@@ -155,8 +155,10 @@ Value qsnn::buildLIFTimeLoop(OpBuilder &builder, Location loc, Value current,
   int64_t rank = type.getRank();
   auto currentType = RankedTensorType::get(stepShape, type.getElementType());
   auto spikeType = RankedTensorType::get(stepShape, spikeElement);
+  SmallVector<int64_t> spikeShape(stepShape);
+  spikeShape[0] *= steps;
   Value spikes0 =
-      builder.create<tensor::EmptyOp>(loc, type.getShape(), spikeElement);
+      builder.create<tensor::EmptyOp>(loc, spikeShape, spikeElement);
   Value lb = builder.create<arith::ConstantIndexOp>(loc, 0);
   Value ub = builder.create<arith::ConstantIndexOp>(loc, steps);
   Value unit = builder.create<arith::ConstantIndexOp>(loc, 1);
@@ -173,8 +175,14 @@ Value qsnn::buildLIFTimeLoop(OpBuilder &builder, Location loc, Value current,
         SmallVector<OpFoldResult> sizes, strides(rank, b.getIndexAttr(1));
         for (int64_t extent : stepShape)
           sizes.push_back(b.getIndexAttr(extent));
-        Value stepCurrent = b.create<tensor::ExtractSliceOp>(
-            l, currentType, current, offsets, sizes, strides);
+        // A current of one step's shape is the same at every step (the
+        // layer reads a static input once): no slice, nothing repeated.
+        Value stepCurrent =
+            type.getDimSize(0) == stepShape[0]
+                ? current
+                : b.create<tensor::ExtractSliceOp>(l, currentType, current,
+                                                   offsets, sizes, strides)
+                      .getResult();
         Value spikeSlot = b.create<tensor::ExtractSliceOp>(
             l, spikeType, carried[1], offsets, sizes, strides);
         auto step = b.create<linalg::GenericOp>(

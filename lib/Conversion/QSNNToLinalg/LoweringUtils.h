@@ -73,7 +73,8 @@ using LIFStepBody =
 /// it slices step t of `current` ([T*N, ...]), runs `body` elementwise with
 /// the carried state (which starts as `initialState`, of the step's shape),
 /// and writes the spikes into row block t of a [T*N, ...] tensor of
-/// `spikeElement`, which it returns.
+/// `spikeElement`, which it returns. A `current` of the step's shape [N, ...]
+/// (a static input's, before its encode) is read as is at every step.
 Value buildLIFTimeLoop(OpBuilder &builder, Location loc, Value current,
                        int64_t steps, Value initialState, Type spikeElement,
                        LIFStepBody body);

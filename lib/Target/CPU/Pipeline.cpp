@@ -69,6 +69,7 @@ StringRef cpu::getStagePipeline(Stage stage, bool vectorKernels) {
     // the chosen CPU) vectorize the inner loops.
     return "func.func(qsnn-collapse-elementwise,"
            "qsnn-innermost-contiguous-loop,convert-linalg-to-loops,"
+           "convert-vector-to-scf{full-unroll=true},"
            "qsnn-cpu-expand-math,qsnn-widen-sub-byte-memory),"
            "expand-strided-metadata,lower-affine,canonicalize,cse";
   case Stage::LLVM:

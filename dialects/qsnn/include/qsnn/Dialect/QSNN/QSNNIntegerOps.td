@@ -174,12 +174,18 @@ def QSNN_BConv2DOp : QSNN_Op<"bconv2d", [Pure]> {
     channels past `C` and output channels past `O` are 0. The input is the
     unpacked `[N, C, H, W]` tensor; packing it is part of the op's lowering.
     Produced by `qsnn-pack-bits`.
+
+    With `input_pool = [2, 2]`, the input is spikes and the convolution
+    reads their 2x2 sum pool (stride 2, no padding): counts 0..4 in three
+    bit planes, which the lowering forms from the packed spikes with
+    bitwise adders instead of materializing the counts.
   }];
   let arguments = (ins QSNN_IntTensor:$input,
                    RankedTensorOf<[I8, I16, I32, I64]>:$weight_bits,
                    ConfinedAttr<I64Attr, [IntPositive]>:$planes,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
-                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                   OptionalAttr<DenseI64ArrayAttr>:$input_pool);
   let results = (outs RankedTensorOf<[I32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight_bits attr-dict `:` functional-type(operands, results)
