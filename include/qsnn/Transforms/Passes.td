@@ -72,6 +72,20 @@ def PackBits : Pass<"qsnn-pack-bits"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def HoistTimeInvariant : Pass<"qsnn-hoist-time-invariant"> {
+  let summary = "Compute layers on a static input once, not T times";
+  let description = [{
+    `qsnn.encode` repeats a static input over the T steps. A per-sample
+    layer after it (conv2d, linear, batch_norm, normalize and their
+    integer forms icenter, iconv2d, iaffine) computes the same values at
+    every step, so `layer(encode(x))` becomes `encode(layer(x))`, repeatedly,
+    until the encode reaches the first LIF: the first layer runs once per
+    sample. The LIF lowering then reads that current at every step without
+    a T-fold copy. Other operands must not depend on time (weights, scales
+    and statistics are constants). Values and their order are unchanged.
+  }];
+}
+
 def ScheduleTime : Pass<"qsnn-schedule-time", "::mlir::func::FuncOp"> {
   let summary = "Choose the order of time steps and layers (integer level)";
   let description = [{

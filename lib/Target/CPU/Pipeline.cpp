@@ -142,6 +142,8 @@ std::string cpu::getQSNNStagePipeline(const QSNNStageOptions &options) {
   }
   if (options.exposeSpikes)
     passes.push_back("func.func(qsnn-expose-spikes)");
+  if (options.optimize)
+    passes.push_back("func.func(qsnn-hoist-time-invariant)");
   if (options.schedule != "layer-major")
     passes.push_back("func.func(qsnn-schedule-time{schedule=" +
                      options.schedule + "})");
