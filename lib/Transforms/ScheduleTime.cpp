@@ -11,7 +11,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/Support/MathExtras.h"
 
 namespace mlir::qsnn {
 #define GEN_PASS_DEF_SCHEDULETIME
@@ -29,6 +28,21 @@ RankedTensorType withRows(Type type, int64_t rows) {
   shape[0] = rows;
   return tensor.clone(shape);
 }
+
+/// The slice of `size` entries of dimension 0 at `offset`, whole along the
+/// other dimensions of `shape`.
+struct LeadingSlice {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  LeadingSlice(OpBuilder &b, ArrayRef<int64_t> shape, OpFoldResult offset,
+               int64_t size)
+      : offsets(shape.size(), b.getIndexAttr(0)),
+        strides(shape.size(), b.getIndexAttr(1)) {
+    offsets[0] = offset;
+    sizes.push_back(b.getIndexAttr(size));
+    for (int64_t extent : shape.drop_front())
+      sizes.push_back(b.getIndexAttr(extent));
+  }
+};
 
 /// A [T, N, ...] -> [T*N, ...] collapse (event frames): a root of the
 /// time-merged network.
@@ -155,8 +169,7 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
       auto type = cast<RankedTensorType>(lif.getType());
       int64_t n = type.getDimSize(0) / T;
       rows = n;
-      unsigned bits =
-          1 + llvm::Log2_64(static_cast<uint64_t>(lif.getLevels())) + 1;
+      unsigned bits = ILIFOp::getStateBits(lif.getLevels());
       auto stateType = RankedTensorType::get(withRows(type, n).getShape(),
                                              builder.getIntegerType(bits));
       // m0 = 0, filled (a zero constant would become a global to copy).
@@ -200,19 +213,13 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
     // Step t of the [T, N, ...] event frames, without the T dimension.
     auto collapse = cast<tensor::CollapseShapeOp>(root);
     auto source = collapse.getSrcType();
-    SmallVector<OpFoldResult> offsets(source.getRank(), b.getIndexAttr(0));
-    offsets[0] = t;
-    SmallVector<OpFoldResult> sizes, strides(source.getRank(),
-                                             b.getIndexAttr(1));
-    sizes.push_back(b.getIndexAttr(1));
-    for (int64_t d = 1; d < source.getRank(); ++d)
-      sizes.push_back(b.getIndexAttr(source.getDimSize(d)));
+    LeadingSlice slice(b, source.getShape(), t, 1);
     auto stepType = RankedTensorType::get(source.getShape().drop_front(),
                                           source.getElementType());
     mapping.map(collapse.getResult(),
-                b.create<tensor::ExtractSliceOp>(loc, stepType,
-                                                 collapse.getSrc(), offsets,
-                                                 sizes, strides));
+                b.create<tensor::ExtractSliceOp>(
+                    loc, stepType, collapse.getSrc(), slice.offsets,
+                    slice.sizes, slice.strides));
   }
 
   SmallVector<Value> yielded(initial.size());
@@ -257,15 +264,10 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
   }
   for (Value value : escaping) {
     auto type = cast<RankedTensorType>(value.getType());
-    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-    offsets[0] = firstRow;
-    SmallVector<OpFoldResult> sizes, strides(type.getRank(),
-                                             b.getIndexAttr(1));
-    sizes.push_back(b.getIndexAttr(rows));
-    for (int64_t d = 1; d < type.getRank(); ++d)
-      sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+    LeadingSlice slice(b, type.getShape(), firstRow, rows);
     yielded[next] = b.create<tensor::InsertSliceOp>(
-        loc, mapping.lookup(value), carried[next], offsets, sizes, strides);
+        loc, mapping.lookup(value), carried[next], slice.offsets, slice.sizes,
+        slice.strides);
     ++next;
   }
   b.create<scf::YieldOp>(loc, yielded);

@@ -21,7 +21,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 
@@ -71,11 +70,6 @@ struct IntegerLIFConstants {
   }
 };
 
-/// m in [-L, L]: a sign bit plus the bits of L.
-Type integerStateType(OpBuilder &b, int64_t levels) {
-  return b.getIntegerType(1 + llvm::Log2_64(static_cast<uint64_t>(levels)) +
-                          1);
-}
 
 struct ConvertILIF : OpRewritePattern<ILIFOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -88,17 +82,13 @@ struct ConvertILIF : OpRewritePattern<ILIFOp> {
     int64_t steps = op.getTimeSteps();
     SmallVector<int64_t> stepShape(type.getShape());
     stepShape[0] /= steps;
-    Type stateElement = integerStateType(rewriter, op.getLevels());
+    Type stateElement =
+        rewriter.getIntegerType(ILIFOp::getStateBits(op.getLevels()));
     auto stateType = RankedTensorType::get(stepShape, stateElement);
     IntegerLIFConstants lif(rewriter, loc, op, stateElement);
     Value state0 = createIntFilled(rewriter, loc, stateType, 0);
-    // hoist-time-invariant: a current repeated over T by qsnn.encode is
-    // computed once and read at every step, not copied T times.
-    Value current = op.getInput();
-    if (auto encode = current.getDefiningOp<EncodeOp>())
-      current = encode.getInput();
     Value spikes = buildLIFTimeLoop(
-        rewriter, loc, current, steps, state0, rewriter.getI1Type(),
+        rewriter, loc, op.getInput(), steps, state0, rewriter.getI1Type(),
         [&](OpBuilder &e, Location el, ValueRange args) {
           auto [next, fire] = lif.step(e, el, args[0], args[1]);
           e.create<linalg::YieldOp>(el, ValueRange{next, fire});

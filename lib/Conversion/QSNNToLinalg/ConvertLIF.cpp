@@ -83,13 +83,8 @@ struct ConvertLIF : OpRewritePattern<LIFOp> {
     bool fireOnFull = op.getFireOn() == FireOn::Full;
 
     Value membrane0 = createFilled(rewriter, loc, stepType, 0.0);
-    // A current repeated over T by qsnn.encode is read once per step from
-    // its single copy (hoist-time-invariant).
-    Value current = op.getInput();
-    if (auto encode = current.getDefiningOp<EncodeOp>())
-      current = encode.getInput();
     Value spikes = buildLIFTimeLoop(
-        rewriter, loc, current, steps, membrane0, rewriter.getF32Type(),
+        rewriter, loc, op.getInput(), steps, membrane0, rewriter.getF32Type(),
         [&](OpBuilder &e, Location el, ValueRange args) {
           Value decayed = e.create<arith::MulFOp>(el, args[1], tau);
           Value h = e.create<arith::AddFOp>(el, decayed, args[0]);

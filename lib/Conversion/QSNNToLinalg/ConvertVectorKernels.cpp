@@ -44,38 +44,6 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
   return b.create<arith::ConstantIndexOp>(loc, value);
 }
 
-/// Zero-pads dimension `dim` of `input` at the end to `size`, and the last
-/// two dimensions by [top, left, bottom, right] = `spatial`.
-Value padWithZeros(OpBuilder &b, Location loc, Value input, int64_t dim,
-                   int64_t size, ArrayRef<int64_t> spatial) {
-  auto type = cast<RankedTensorType>(input.getType());
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> low(rank, 0), high(rank, 0);
-  if (dim >= 0)
-    high[dim] = size - type.getDimSize(dim);
-  if (!spatial.empty()) {
-    low[rank - 2] = spatial[0];
-    low[rank - 1] = spatial[1];
-    high[rank - 2] = spatial[2];
-    high[rank - 1] = spatial[3];
-  }
-  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
-      llvm::all_of(high, [](int64_t v) { return v == 0; }))
-    return input;
-  SmallVector<int64_t> shape(type.getShape());
-  for (int64_t d = 0; d < rank; ++d)
-    shape[d] += low[d] + high[d];
-  Value zero = b.create<arith::ConstantOp>(
-      loc, b.getIntegerAttr(type.getElementType(), 0));
-  SmallVector<OpFoldResult> lowSizes, highSizes;
-  for (int64_t d = 0; d < rank; ++d) {
-    lowSizes.push_back(b.getIndexAttr(low[d]));
-    highSizes.push_back(b.getIndexAttr(high[d]));
-  }
-  return b.create<tensor::PadOp>(loc, type.clone(shape), input, lowSizes,
-                                 highSizes, zero);
-}
-
 /// [N, Cpad, H, W] -> [N, P, words, H, W] of `wordType`.
 Value packPlanes(OpBuilder &b, Location loc, Value input, int64_t planes,
                  IntegerType wordType) {
@@ -334,8 +302,8 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
 
     // 1. Pack the input into words (the bit planes of counts, or of a 2x2
     // pool of spikes formed by adders) and pad them spatially with zeros.
-    Value input = padWithZeros(rewriter, loc, op.getInput(), /*dim=*/1,
-                               w[2] * bits, {});
+    Value input = padDimensionWithZeros(rewriter, loc, op.getInput(), /*dim=*/1,
+                               w[2] * bits);
     Value packed;
     if (op.getInputPool()) {
       packed = packPlanes(rewriter, loc, input, 1, wordType);
@@ -343,7 +311,7 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
     } else {
       packed = packPlanes(rewriter, loc, input, planes, wordType);
     }
-    packed = padWithZeros(rewriter, loc, packed, -1, 0, op.getPadding());
+    packed = padSpatialWithZeros(rewriter, loc, packed, op.getPadding());
     // sum_p 2^p popcount(x_p) per input pixel: the same for every output
     // channel, so it is summed over the window once per output position.
     Value ones = countOnes(rewriter, loc, packed);
@@ -505,9 +473,9 @@ struct VectorizeILinear : OpRewritePattern<ILinearOp> {
     int64_t paddedDepth = llvm::alignTo(depth, lanes);
     Type i32 = rewriter.getI32Type();
     Value x = castIntegerTensor(rewriter, loc, op.getInput(), i32);
-    x = padWithZeros(rewriter, loc, x, /*dim=*/1, paddedDepth, {});
-    Value w = padWithZeros(rewriter, loc, op.getWeight(), /*dim=*/1,
-                           paddedDepth, {});
+    x = padDimensionWithZeros(rewriter, loc, x, /*dim=*/1, paddedDepth);
+    Value w = padDimensionWithZeros(rewriter, loc, op.getWeight(), /*dim=*/1,
+                           paddedDepth);
     auto accVector = VectorType::get({lanes}, i32);
     auto weightVector =
         VectorType::get({lanes}, weightType.getElementType());

@@ -1,6 +1,8 @@
 //===- LoweringUtils.cpp - helpers shared by the qsnn lowerings -----------===//
 #include "LoweringUtils.h"
 
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -115,26 +117,42 @@ Value qsnn::castIntegerTensor(OpBuilder &builder, Location loc, Value input,
       element);
 }
 
-Value qsnn::padSpatialWithZeros(OpBuilder &builder, Location loc, Value input,
-                                ArrayRef<int64_t> padding) {
-  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+Value qsnn::padWithZeros(OpBuilder &builder, Location loc, Value input,
+                        ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+  auto isZero = [](int64_t v) { return v == 0; };
+  if (llvm::all_of(low, isZero) && llvm::all_of(high, isZero))
     return input;
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
-  shape[2] += padding[0] + padding[2];
-  shape[3] += padding[1] + padding[3];
-  auto index = [&](int64_t v) -> OpFoldResult {
-    return builder.getIndexAttr(v);
-  };
-  SmallVector<OpFoldResult> low = {index(0), index(0), index(padding[0]),
-                                   index(padding[1])};
-  SmallVector<OpFoldResult> high = {index(0), index(0), index(padding[2]),
-                                    index(padding[3])};
+  SmallVector<OpFoldResult> lowSizes, highSizes;
+  for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
+    shape[d] += low[d] + high[d];
+    lowSizes.push_back(builder.getIndexAttr(low[d]));
+    highSizes.push_back(builder.getIndexAttr(high[d]));
+  }
   Value zero = builder.create<arith::ConstantOp>(
       loc, builder.getIntegerAttr(type.getElementType(), 0));
-  return builder.create<tensor::PadOp>(
-      loc, RankedTensorType::get(shape, type.getElementType()), input, low,
-      high, zero);
+  return builder.create<tensor::PadOp>(loc, type.clone(shape), input,
+                                       lowSizes, highSizes, zero);
+}
+
+Value qsnn::padSpatialWithZeros(OpBuilder &builder, Location loc, Value input,
+                                ArrayRef<int64_t> padding) {
+  int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  low[rank - 2] = padding[0];
+  low[rank - 1] = padding[1];
+  high[rank - 2] = padding[2];
+  high[rank - 1] = padding[3];
+  return padWithZeros(builder, loc, input, low, high);
+}
+
+Value qsnn::padDimensionWithZeros(OpBuilder &builder, Location loc,
+                                  Value input, int64_t dim, int64_t size) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
+  high[dim] = size - type.getDimSize(dim);
+  return padWithZeros(builder, loc, input, low, high);
 }
 
 bool qsnn::hasStaticShapes(Operation *op) {
@@ -149,6 +167,11 @@ bool qsnn::hasStaticShapes(Operation *op) {
 Value qsnn::buildLIFTimeLoop(OpBuilder &builder, Location loc, Value current,
                              int64_t steps, Value initialState,
                              Type spikeElement, LIFStepBody body) {
+  // A current repeated over T by qsnn.encode (a static input's layer, see
+  // qsnn-hoist-time-invariant) is read from its single copy at every step
+  // instead of a T-fold broadcast.
+  if (auto encode = current.getDefiningOp<EncodeOp>())
+    current = encode.getInput();
   auto type = cast<RankedTensorType>(current.getType());
   auto stateType = cast<RankedTensorType>(initialState.getType());
   ArrayRef<int64_t> stepShape = stateType.getShape();

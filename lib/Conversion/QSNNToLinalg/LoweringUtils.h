@@ -55,10 +55,20 @@ Value createElementwise(OpBuilder &builder, Location loc, Value input,
 Value castIntegerTensor(OpBuilder &builder, Location loc, Value input,
                         Type element);
 
-/// Pads the spatial dimensions of an NCHW integer tensor by
-/// [top, left, bottom, right] with zeros.
+/// Pads every dimension d of an integer tensor by low[d] before and high[d]
+/// after with zeros (no op when all are 0).
+Value padWithZeros(OpBuilder &builder, Location loc, Value input,
+                   ArrayRef<int64_t> low, ArrayRef<int64_t> high);
+
+/// Pads the spatial (last two) dimensions of an integer tensor, NCHW or any
+/// [..., H, W], by [top, left, bottom, right] with zeros.
 Value padSpatialWithZeros(OpBuilder &builder, Location loc, Value input,
                           ArrayRef<int64_t> padding);
+
+/// Pads dimension `dim` of an integer tensor with zeros at its end to
+/// `size` elements.
+Value padDimensionWithZeros(OpBuilder &builder, Location loc, Value input,
+                            int64_t dim, int64_t size);
 
 /// True when every operand and result of `op` has a static shape. Lowerings
 /// rely on it: the batch and every extent are fixed at import.
@@ -73,8 +83,8 @@ using LIFStepBody =
 /// it slices step t of `current` ([T*N, ...]), runs `body` elementwise with
 /// the carried state (which starts as `initialState`, of the step's shape),
 /// and writes the spikes into row block t of a [T*N, ...] tensor of
-/// `spikeElement`, which it returns. A `current` of the step's shape [N, ...]
-/// (a static input's, before its encode) is read as is at every step.
+/// `spikeElement`, which it returns. A `current` produced by qsnn.encode, or
+/// of the step's shape [N, ...], is read as is at every step.
 Value buildLIFTimeLoop(OpBuilder &builder, Location loc, Value current,
                        int64_t steps, Value initialState, Type spikeElement,
                        LIFStepBody body);

@@ -54,7 +54,7 @@ bool isBinaryConstant(Value weight) {
 
 /// Bits of a membrane in [-L, L]: the sign and the bits of L.
 int64_t membraneBits(int64_t levels) {
-  return levels == 0 ? 32 : 2 + llvm::Log2_64(static_cast<uint64_t>(levels));
+  return levels == 0 ? 32 : ILIFOp::getStateBits(levels);
 }
 
 /// Membranes per sample of one LIF over a time-merged [T*N, ...] tensor.

@@ -178,7 +178,7 @@ void Analysis::run(Operation *op, LayerInfo &layer) {
     layer.hi = clampWide(g.hi);
     layer.accBits = bitsOf(g);
     layer.irBits = 64;
-    unsigned stateBits = 2 + llvm::Log2_64(uint64_t(levels));
+    unsigned stateBits = ILIFOp::getStateBits(levels);
     auto type = cast<ShapedType>(lif.getType());
     layer.stateBits = type.getNumElements() / type.getDimSize(0) * stateBits;
     return;

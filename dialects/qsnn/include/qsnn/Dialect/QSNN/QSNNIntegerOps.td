@@ -117,6 +117,13 @@ def QSNN_ILIFOp : QSNN_Op<"ilif", [Pure, InferTypeOpAdaptor]> {
   let results = (outs RankedTensorOf<[I1]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Bits of a membrane state in [-L, L]: a sign bit plus the bits of L
+    /// (2 for L = 1). Every backend stores the state in this width.
+    static unsigned getStateBits(int64_t levels) {
+      return 2 + llvm::Log2_64(static_cast<uint64_t>(levels));
+    }
+  }];
 }
 
 def QSNN_ILIFStepOp : QSNN_Op<"ilif_step", [Pure]> {

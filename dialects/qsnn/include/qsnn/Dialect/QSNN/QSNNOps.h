@@ -8,6 +8,7 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/Support/MathExtras.h"
 
 #include "qsnn/Dialect/QSNN/QSNNDialect.h"
 #include "qsnn/Dialect/QSNN/QSNNEnums.h.inc"
