@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Interleave.h"
 #include "Machine.h"
 
 #include "qsnn/Data/Dataset.h"
@@ -32,15 +33,12 @@
 #include <torch/version.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <memory>
 
 using namespace qsnn;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -162,60 +160,6 @@ Artifact &pickArtifact(std::vector<std::unique_ptr<Artifact>> &artifacts,
     if (artifact->info().batch == batch)
       return *artifact;
   return *artifacts.front();
-}
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Calls of `variant` that take about `target` seconds (at least 1).
-int64_t callsPerRepetition(const Variant &variant, double target) {
-  int64_t calls = 1;
-  for (;;) {
-    auto start = Clock::now();
-    for (int64_t i = 0; i < calls; ++i)
-      variant.run();
-    double took = secondsSince(start);
-    if (took >= target / 2 || calls >= (int64_t(1) << 20))
-      return std::max<int64_t>(1, static_cast<int64_t>(calls * target / took));
-    calls *= 2;
-  }
-}
-
-/// Images per second of each repetition of each variant, by wall clock and
-/// by the process's CPU time (robust to other processes on a shared machine
-/// when LibTorch runs on one thread).
-struct Rates {
-  std::vector<std::vector<double>> wall, cpu;
-};
-
-/// Warm-up, then rounds of one repetition per variant (a, b, c, a, b, c, ...)
-/// until `seconds` have passed (at least 3 rounds).
-Rates measure(const std::vector<Variant> &variants, int64_t batch,
-              double seconds) {
-  const double repetition = std::clamp(seconds / 30, 0.01, 0.5);
-  std::vector<int64_t> calls;
-  for (const Variant &variant : variants) {
-    variant.run(); // First call: lazy initialization, page faults.
-    calls.push_back(callsPerRepetition(variant, repetition));
-  }
-  Rates rates;
-  rates.wall.resize(variants.size());
-  rates.cpu.resize(variants.size());
-  auto start = Clock::now();
-  while (rates.wall[0].size() < 3 || secondsSince(start) < seconds) {
-    for (size_t v = 0; v < variants.size(); ++v) {
-      auto begin = Clock::now();
-      double cpuBegin = bench::processCpuSeconds();
-      for (int64_t i = 0; i < calls[v]; ++i)
-        variants[v].run();
-      double images = static_cast<double>(batch * calls[v]);
-      rates.wall[v].push_back(images / secondsSince(begin));
-      rates.cpu[v].push_back(images /
-                             (bench::processCpuSeconds() - cpuBegin));
-    }
-  }
-  return rates;
 }
 
 /// Medians, ranges and compiled/baseline ratios of one clock's rates
@@ -367,7 +311,16 @@ nlohmann::json run(const Options &options) {
         compiledVariant(artifact, input)};
     std::fprintf(stderr, "qsnn-bench: batch %lld, %.1f s...\n",
                  static_cast<long long>(batch), options.seconds);
-    Rates rates = measure(variants, batch, options.seconds);
+    // One unit = one call on a batch: rates in images per second.
+    std::vector<bench::TimedWork> work;
+    for (const Variant &variant : variants)
+      work.push_back({[&variant](uint64_t calls) {
+                        for (uint64_t i = 0; i < calls; ++i)
+                          variant.run();
+                      },
+                      static_cast<double>(batch)});
+    bench::Rates rates = bench::measureInterleaved(
+        work, std::clamp(options.seconds / 30, 0.01, 0.5), options.seconds);
     nlohmann::json wall = summarize(rates.wall, variants);
     nlohmann::json entry = {{"batch", batch},
                             {"artifact", artifact.dir},
@@ -466,18 +419,9 @@ int main(int argc, char **argv) {
   try {
     nlohmann::json report = run(options);
     printTable(report);
-    if (!options.jsonPath.empty()) {
-      std::string temporary = options.jsonPath + ".tmp";
-      bool written;
-      {
-        std::ofstream out(temporary);
-        out << report.dump(2) << "\n";
-        written = static_cast<bool>(out.flush());
-      }
-      if (!written ||
-          std::rename(temporary.c_str(), options.jsonPath.c_str()) != 0)
-        throw BenchError("cannot write " + options.jsonPath);
-    }
+    if (!options.jsonPath.empty() &&
+        !bench::writeJsonFile(report, options.jsonPath))
+      throw BenchError("cannot write " + options.jsonPath);
   } catch (const std::exception &e) {
     std::fprintf(stderr, "qsnn-bench: error: %s\n", e.what());
     return 1;

@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Interleave.h"
 #include "Machine.h"
 #include "qsnn-kernel-bench-peak.h"
 
@@ -38,7 +39,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <random>
 #include <sstream>
@@ -369,68 +369,12 @@ nlohmann::json checkInput(CompiledKernel &kernel, const ConvShape &shape,
 
 volatile uint64_t peakSink;
 
-/// Something timed: `run(units)` does `units` units of `macsPerUnit` binary
-/// MACs each.
+/// Something timed: `work.run(units)` does `units` units of
+/// `work.workPerUnit` binary MACs (loop iterations or kernel calls).
 struct Variant {
   std::string key;
-  std::function<void(uint64_t)> run;
-  double macsPerUnit;
-  uint64_t firstUnits; // calibration starts here
-  uint64_t units = 1;  // per repetition, calibrated
+  kb::TimedWork work;
 };
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Units of `variant` that take about `target` seconds (at least 1).
-uint64_t calibrate(const Variant &variant, double target) {
-  uint64_t units = variant.firstUnits;
-  for (;;) {
-    auto start = Clock::now();
-    variant.run(units);
-    double took = secondsSince(start);
-    if (took >= target / 2 || units >= (uint64_t(1) << 40))
-      return std::max<uint64_t>(
-          1, static_cast<uint64_t>(static_cast<double>(units) * target /
-                                   std::max(took, 1e-9)));
-    units *= 2;
-  }
-}
-
-/// Binary MACs/s of every repetition of every variant, by wall clock and by
-/// the process's CPU time.
-struct Rates {
-  std::vector<std::vector<double>> wall, cpu;
-};
-
-/// Warm-up and calibration, then rounds of one repetition per variant (peak
-/// loops, kernel, peak loops, kernel, ...) until `total` seconds have passed
-/// (at least 3 rounds).
-Rates measure(std::vector<Variant> &variants, double total) {
-  const double repetition =
-      std::clamp(total / (10.0 * variants.size()), 0.005, 0.5);
-  for (Variant &variant : variants) {
-    variant.run(1); // Lazy initialization, page faults.
-    variant.units = calibrate(variant, repetition);
-  }
-  Rates rates;
-  rates.wall.resize(variants.size());
-  rates.cpu.resize(variants.size());
-  auto start = Clock::now();
-  while (rates.wall[0].size() < 3 || secondsSince(start) < total) {
-    for (size_t v = 0; v < variants.size(); ++v) {
-      auto begin = Clock::now();
-      double cpuBegin = kb::processCpuSeconds();
-      variants[v].run(variants[v].units);
-      double macs = variants[v].macsPerUnit * variants[v].units;
-      rates.wall[v].push_back(macs / secondsSince(begin));
-      rates.cpu[v].push_back(
-          macs / (kb::processCpuSeconds() - cpuBegin));
-    }
-  }
-  return rates;
-}
 
 /// {"median", "min", "max"} of `values` scaled by `scale`.
 nlohmann::json stats(const std::vector<double> &values, double scale = 1) {
@@ -446,17 +390,6 @@ std::vector<double> perRoundRatios(const std::vector<double> &numerator,
   for (size_t r = 0; r < numerator.size(); ++r)
     ratios.push_back(numerator[r] / denominator[r]);
   return ratios;
-}
-
-bool writeJson(const nlohmann::json &report, const std::string &path) {
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << report.dump(2) << "\n";
-    if (!out.flush())
-      return false;
-  }
-  return std::rename(temporary.c_str(), path.c_str()) == 0;
 }
 
 std::string describeShape(const ConvShape &s) {
@@ -558,7 +491,7 @@ int runBench() {
   report["check"] = {{"passed", passed}, {"inputs", check}};
   if (!passed) {
     if (!jsonPath.empty())
-      writeJson(report, jsonPath);
+      kb::writeJsonFile(report, jsonPath);
     return fail("the compiled kernel differs from the reference convolution; "
                 "not timing it");
   }
@@ -570,8 +503,8 @@ int runBench() {
   for (const auto &peak : peaks) {
     auto loop = peak.run;
     variants.push_back({peak.key,
-                        [loop](uint64_t units) { peakSink += loop(units); },
-                        64.0 * peak.wordsPerIteration, 1024});
+                        {[loop](uint64_t units) { peakSink += loop(units); },
+                         64.0 * peak.wordsPerIteration, 1024}});
   }
   std::vector<int64_t> out(shape.outputCount());
   const void *inputs[] = {spikes.data()};
@@ -580,16 +513,21 @@ int runBench() {
   void *workspace = kernel.workspace;
   uint64_t workspaceBytes = kernel.workspaceBytes;
   variants.push_back({"kernel",
-                      [&, run, workspace, workspaceBytes](uint64_t calls) {
-                        for (uint64_t i = 0; i < calls; ++i)
-                          run(inputs, outputs, workspace, workspaceBytes);
-                      },
-                      shape.macsPerCall(), 1});
+                      {[&, run, workspace, workspaceBytes](uint64_t calls) {
+                         for (uint64_t i = 0; i < calls; ++i)
+                           run(inputs, outputs, workspace, workspaceBytes);
+                       },
+                       shape.macsPerCall(), 1}});
   const size_t kernelIndex = variants.size() - 1;
 
   std::fprintf(stderr, "qsnn-kernel-bench: check passed; measuring %.1f s...\n",
                seconds.getValue());
-  Rates rates = measure(variants, seconds);
+  std::vector<kb::TimedWork> work;
+  for (const Variant &variant : variants)
+    work.push_back(variant.work);
+  kb::Rates rates = kb::measureInterleaved(
+      work, std::clamp(seconds / (10.0 * variants.size()), 0.005, 0.5),
+      seconds);
 
   for (size_t p = 0; p < peaks.size(); ++p) {
     const double words = 1.0 / 64;
@@ -597,7 +535,7 @@ int runBench() {
         {"description", peaks[p].description},
         {"words_per_s", stats(rates.wall[p], words)},
         {"binary_macs_per_s", stats(rates.wall[p])},
-        {"repetition_iterations", variants[p].units},
+        {"repetition_iterations", rates.units[p]},
         {"cpu_time",
          {{"words_per_s", stats(rates.cpu[p], words)},
           {"binary_macs_per_s", stats(rates.cpu[p])}}}};
@@ -610,7 +548,7 @@ int runBench() {
        shape.macsPerCall() / kb::median(kernelWall)},
       {"cpu_seconds_per_call",
        shape.macsPerCall() / kb::median(kernelCpu)},
-      {"calls_per_repetition", variants[kernelIndex].units},
+      {"calls_per_repetition", rates.units[kernelIndex]},
       {"cpu_time", {{"binary_macs_per_s", stats(kernelCpu)}}}};
   report["rounds"] = kernelWall.size();
   if (!peaks.empty()) {
@@ -665,7 +603,7 @@ int runBench() {
                           .get<double>(),
                 kernelWall.size(),
                 report["kernel"]["seconds_per_call"].get<double>());
-  if (!jsonPath.empty() && !writeJson(report, jsonPath))
+  if (!jsonPath.empty() && !kb::writeJsonFile(report, jsonPath))
     return fail("cannot write " + jsonPath);
   return 0;
 }
