@@ -142,8 +142,9 @@ std::string resolveShape(ConvShape &shape) {
   if (!shapeList.empty()) {
     if (shapeList.size() != 8)
       return "--shape expects 8 values N,C,H,W,O,K,stride,pad";
-    shape = {"", shapeList[0], shapeList[1], shapeList[2], shapeList[3],
-             shapeList[4], shapeList[5], shapeList[6], shapeList[7]};
+    shape = {"",           shapeList[0], shapeList[1],
+             shapeList[2], shapeList[3], shapeList[4],
+             shapeList[5], shapeList[6], shapeList[7]};
     if (shape.n < 1 || shape.c < 1 || shape.h < 1 || shape.w < 1 ||
         shape.o < 1 || shape.k < 1 || shape.stride < 1 || shape.pad < 0)
       return "--shape: sizes, kernel and stride must be positive, padding "
@@ -179,7 +180,8 @@ std::string tensorType(std::initializer_list<int64_t> dims,
 /// sums leave through an identity qsnn.iaffine (multiplier 1, bias 0:
 /// canonicalized to a sign extension to i64). The convolution between them
 /// is exactly what a binary layer of a deployed net holds.
-std::string buildModule(const ConvShape &s, const std::vector<int8_t> &weights) {
+std::string buildModule(const ConvShape &s,
+                        const std::vector<int8_t> &weights) {
   std::ostringstream hex;
   static const char digits[] = "0123456789ABCDEF";
   for (int8_t w : weights) {
@@ -228,7 +230,7 @@ struct CompiledKernel {
   std::unique_ptr<MLIRContext> context;
   OwningOpRef<ModuleOp> module;
   std::unique_ptr<ExecutionEngine> engine;
-  cpu::ModelDescription description;
+  mlir::qsnn::ModelDescription description;
   std::string numerics, qsnnPipeline;
   double compileSeconds = 0;
   qsnn_run_fn run = nullptr;
@@ -254,16 +256,16 @@ bool compileKernel(const std::string &source, CompiledKernel &kernel) {
     return compileError("the generated module does not parse");
   // The pipeline's defaults: whatever qsnn-compile would run on this
   // integer-level module.
-  cpu::QSNNStageOptions stageOptions;
+  mlir::qsnn::QSNNStageOptions stageOptions;
   FailureOr<std::string> numerics =
-      cpu::chooseNumerics(*kernel.module, "", stageOptions);
+      mlir::qsnn::chooseNumerics(*kernel.module, "", stageOptions);
   if (failed(numerics))
     return compileError("choosing numerics failed (see diagnostics)");
   kernel.numerics = *numerics;
   if (referenceLowering)
     stageOptions.optimize = false;
-  if (failed(cpu::prepareModule(*kernel.module, stageOptions,
-                                kernel.qsnnPipeline)))
+  if (failed(mlir::qsnn::prepareModule(*kernel.module, "CPU", stageOptions,
+                                       kernel.qsnnPipeline)))
     return compileError("the qsnn stage failed (see diagnostics)");
   auto engine = cpu::compileForJIT(*kernel.module, "forward", "kbench",
                                    kernel.description);
@@ -346,9 +348,8 @@ nlohmann::json checkInput(CompiledKernel &kernel, const ConvShape &shape,
       {"mismatches", mismatches},
       {"outputs", out.size()}};
   if (first >= 0) {
-    entry["first_mismatch"] = {{"index", first},
-                               {"expected", expected[first]},
-                               {"got", out[first]}};
+    entry["first_mismatch"] = {
+        {"index", first}, {"expected", expected[first]}, {"got", out[first]}};
     std::fprintf(stderr,
                  "qsnn-kernel-bench: %s input: %lld of %zu sums differ from "
                  "the reference (first at %lld: expected %d, got %lld)\n",
@@ -357,8 +358,7 @@ nlohmann::json checkInput(CompiledKernel &kernel, const ConvShape &shape,
                  static_cast<long long>(out[first]));
   }
   if (status != QSNN_OK)
-    std::fprintf(stderr, "qsnn-kernel-bench: run returned status %d\n",
-                 status);
+    std::fprintf(stderr, "qsnn-kernel-bench: run returned status %d\n", status);
   passed = passed && status == QSNN_OK && mismatches == 0;
   return entry;
 }
@@ -426,8 +426,9 @@ int runBench() {
     std::fputs(buildModule(shape, weights).c_str(), stdout);
     return 0;
   }
-  std::fprintf(stderr, "qsnn-kernel-bench: %s, %.3g binary MACs per call; "
-                       "compiling...\n",
+  std::fprintf(stderr,
+               "qsnn-kernel-bench: %s, %.3g binary MACs per call; "
+               "compiling...\n",
                describeShape(shape).c_str(), shape.macsPerCall());
   CompiledKernel kernel;
   if (!compileKernel(buildModule(shape, weights), kernel))
@@ -437,8 +438,7 @@ int runBench() {
   // window full: the largest sums, and the padding taps).
   bool passed = true;
   nlohmann::json check = nlohmann::json::array();
-  check.push_back(
-      checkInput(kernel, shape, "random", spikes, weights, passed));
+  check.push_back(checkInput(kernel, shape, "random", spikes, weights, passed));
   check.push_back(checkInput(kernel, shape, "all_ones",
                              std::vector<int8_t>(spikes.size(), 1), weights,
                              passed));
@@ -470,7 +470,7 @@ int runBench() {
                      {"out_h", shape.outH()},
                      {"out_w", shape.outW()},
                      {"binary_macs_per_call", shape.macsPerCall()}};
-  const cpu::ModelDescription &desc = kernel.description;
+  const mlir::qsnn::ModelDescription &desc = kernel.description;
   report["compiled"] = {
       {"lowering", referenceLowering ? "reference" : "default"},
       {"interface",
@@ -497,8 +497,7 @@ int runBench() {
   }
 
   // Variants: every available peak loop, then the kernel.
-  std::vector<kb::PopcountPeak> peaks =
-      kb::availablePopcountPeaks();
+  std::vector<kb::PopcountPeak> peaks = kb::availablePopcountPeaks();
   std::vector<Variant> variants;
   for (const auto &peak : peaks) {
     auto loop = peak.run;
@@ -544,10 +543,8 @@ int runBench() {
   const auto &kernelCpu = rates.cpu[kernelIndex];
   report["kernel"] = {
       {"binary_macs_per_s", stats(kernelWall)},
-      {"seconds_per_call",
-       shape.macsPerCall() / kb::median(kernelWall)},
-      {"cpu_seconds_per_call",
-       shape.macsPerCall() / kb::median(kernelCpu)},
+      {"seconds_per_call", shape.macsPerCall() / kb::median(kernelWall)},
+      {"cpu_seconds_per_call", shape.macsPerCall() / kb::median(kernelCpu)},
       {"calls_per_repetition", rates.units[kernelIndex]},
       {"cpu_time", {{"binary_macs_per_s", stats(kernelCpu)}}}};
   report["rounds"] = kernelWall.size();
@@ -555,10 +552,8 @@ int runBench() {
     // The roof is the best loop this CPU has (the first available).
     report["reference_peak"] = peaks.front().key;
     nlohmann::json fraction = {
-        {"wall", kb::median(kernelWall) /
-                     kb::median(rates.wall[0])},
-        {"cpu_time", kb::median(kernelCpu) /
-                         kb::median(rates.cpu[0])},
+        {"wall", kb::median(kernelWall) / kb::median(rates.wall[0])},
+        {"cpu_time", kb::median(kernelCpu) / kb::median(rates.cpu[0])},
         {"median_per_round",
          kb::median(perRoundRatios(kernelWall, rates.wall[0]))}};
     for (size_t p = 0; p < peaks.size(); ++p)
@@ -573,8 +568,8 @@ int runBench() {
               desc.target.cpu.c_str());
   std::printf("binary conv %s%s%s: %.4g binary MACs per call\n",
               describeShape(shape).c_str(),
-              shape.preset.empty() ? "" : ", preset ",
-              shape.preset.c_str(), shape.macsPerCall());
+              shape.preset.empty() ? "" : ", preset ", shape.preset.c_str(),
+              shape.macsPerCall());
   std::printf("lowering: %s (qsnn stage: %s)\n",
               referenceLowering ? "reference (--reference-lowering)"
                                 : "pipeline defaults",
@@ -594,15 +589,14 @@ int runBench() {
                     : std::to_string(cpuRate / 64 / 1e9).substr(0, 6).c_str());
   }
   if (!peaks.empty())
-    std::printf("kernel / %s peak: %.2f%% (CPU time), %.2f%% (wall), "
-                "%.2f%% (median per round); %zu rounds, %.3g s per call\n",
-                peaks.front().key.c_str(),
-                100 * report["fraction_of_peak"]["cpu_time"].get<double>(),
-                100 * report["fraction_of_peak"]["wall"].get<double>(),
-                100 * report["fraction_of_peak"]["median_per_round"]
-                          .get<double>(),
-                kernelWall.size(),
-                report["kernel"]["seconds_per_call"].get<double>());
+    std::printf(
+        "kernel / %s peak: %.2f%% (CPU time), %.2f%% (wall), "
+        "%.2f%% (median per round); %zu rounds, %.3g s per call\n",
+        peaks.front().key.c_str(),
+        100 * report["fraction_of_peak"]["cpu_time"].get<double>(),
+        100 * report["fraction_of_peak"]["wall"].get<double>(),
+        100 * report["fraction_of_peak"]["median_per_round"].get<double>(),
+        kernelWall.size(), report["kernel"]["seconds_per_call"].get<double>());
   if (!jsonPath.empty() && !kb::writeJsonFile(report, jsonPath))
     return fail("cannot write " + jsonPath);
   return 0;

@@ -486,10 +486,3 @@ struct QuantizeToIntegerPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass>
-mlir::qsnn::createQuantizeToIntegerPass(int64_t multiplierBits) {
-  QuantizeToIntegerOptions options;
-  options.multiplierBits = multiplierBits;
-  return createQuantizeToInteger(options);
-}

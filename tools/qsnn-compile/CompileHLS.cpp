@@ -8,8 +8,8 @@
 #include "CompileHLS.h"
 
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
-#include "qsnn/Target/CPU/ModelDescription.h"
-#include "qsnn/Target/CPU/Pipeline.h"
+#include "qsnn/Pipeline/ModelDescription.h"
+#include "qsnn/Pipeline/Pipeline.h"
 #include "qsnn/Target/HLS/HLS.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -76,33 +76,32 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
   if (!hasLif && !integerLevel)
     return fail("--target hls: the model has no quantized LIF layers and no "
                 "integer-level ops; only integer Q-SNNs can be synthesized");
-  cpu::QSNNStageOptions stage;
+  qsnn::QSNNStageOptions stage;
   stage.optimize = false; // HLS C++ is emitted from the reference loops.
   stage.multiplierBits = options.multiplierBits;
   FailureOr<std::string> numerics =
-      cpu::chooseNumerics(module, "integer", stage);
+      qsnn::chooseNumerics(module, "integer", stage);
   if (failed(numerics))
     return 1;
   std::string qsnnPipeline;
   if (stage.quantize)
     options.progress("preparing integer numerics: " +
-                     cpu::getQSNNStagePipeline(stage));
-  if (failed(cpu::prepareModule(module, stage, qsnnPipeline)))
+                     getQSNNStagePipeline(stage));
+  if (failed(qsnn::prepareModule(module, "HLS", stage, qsnnPipeline)))
     return 1;
-  FailureOr<cpu::ModelDescription> description =
-      cpu::describeModel(module, options.functionName, options.name);
+  FailureOr<qsnn::ModelDescription> description =
+      qsnn::describeModel(module, options.functionName, options.name);
   if (failed(description))
     return 1;
   if (description->numerics != "integer")
     return fail("--target hls: the model has no qsnn.ireadout after "
                 "quantization; only integer Q-SNNs can be synthesized");
   if (description->inputs.size() != 1 || description->outputs.size() != 1 ||
-      description->inputs[0].dtype != cpu::DType::UInt8 ||
-      description->outputs[0].dtype != cpu::DType::Int64)
+      description->inputs[0].dtype != qsnn::DType::UInt8 ||
+      description->outputs[0].dtype != qsnn::DType::Int64)
     return fail("--target hls: the top function takes one uint8 input and "
                 "returns one int64 logits tensor");
-  func::FuncOp func =
-      cpu::lookupEntryFunction(module, options.functionName);
+  func::FuncOp func = qsnn::lookupEntryFunction(module, options.functionName);
   if (!func)
     return 1;
   std::vector<hls::LayerInfo> layers =
@@ -124,8 +123,8 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
   emit.name = options.name;
   emit.functionName = options.functionName;
   emit.ii = options.ii;
-  emit.interface = options.interface == "axi" ? hls::Interface::Axi
-                                              : hls::Interface::Memory;
+  emit.interface =
+      options.interface == "axi" ? hls::Interface::Axi : hls::Interface::Memory;
   emit.dataflow = options.dataflow;
   emit.headerName = options.name + ".h";
   options.progress("emitting HLS C++");
@@ -152,8 +151,8 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
   options.progress("writing the HLS project to " + options.outputDir);
   if (llvm::Error err = hls::writeFilesAtomically(options.outputDir, files))
     return fail(llvm::toString(std::move(err)));
-  options.progress("wrote " + options.outputDir + "/" + base +
-                   ".{cpp,h}, " + base + "_tb.cpp, " + base +
+  options.progress("wrote " + options.outputDir + "/" + base + ".{cpp,h}, " +
+                   base + "_tb.cpp, " + base +
                    "_report.{json,md}, run_hls.tcl: estimated " +
                    llvm::Twine(stats.totalCycles) + " cycles per run");
   return 0;

@@ -8,13 +8,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CompileHLS.h"
+#include "qsnn/Import/ImportONNX.h"
+#include "qsnn/Pipeline/ModelDescription.h"
 #include "qsnn/Target/CPU/Artifact.h"
 #include "qsnn/Target/CPU/CodeGen.h"
-#include "qsnn/Target/CPU/ModelDescription.h"
 #include "qsnn/Target/CPU/Pipeline.h"
-#ifdef QSNN_HAVE_ONNX_IMPORT
-#include "qsnn/Import/ImportONNX.h"
-#endif
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -24,10 +22,10 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -46,8 +44,9 @@ cl::opt<std::string> inputPath(cl::Positional, cl::Required,
                                         "model.mlir>"),
                                cl::cat(category));
 cl::opt<std::string>
-    outputDir("o", cl::desc("Output directory for model.{o,so,h,json} "
-                            "(created if missing)"),
+    outputDir("o",
+              cl::desc("Output directory for model.{o,so,h,json} "
+                       "(created if missing)"),
               cl::value_desc("dir"), cl::cat(category));
 cl::opt<std::string> target("target",
                             cl::desc("Code generation target: cpu (artifact) "
@@ -190,7 +189,7 @@ std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
            "--emit-llvm to print IR)";
   if (batch < 1)
     return "--batch must be at least 1";
-  if (!cpu::isValidSymbolPrefix(name))
+  if (!qsnn::isValidSymbolPrefix(name))
     return "--name " + name + " is not a C identifier";
   return "";
 }
@@ -216,7 +215,6 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, Progress &progress) {
     }
     return module;
   }
-#ifdef QSNN_HAVE_ONNX_IMPORT
   progress.step("importing " + inputPath);
   OnnxImportOptions options;
   options.batchSize = batch;
@@ -228,15 +226,9 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, Progress &progress) {
       error("--bind-input expects NAME=FILE, got '" + binding + "'");
       return nullptr;
     }
-    options.boundInputs[binding.substr(0, equals)] =
-        binding.substr(equals + 1);
+    options.boundInputs[binding.substr(0, equals)] = binding.substr(equals + 1);
   }
   return importOnnxFile(inputPath, context, options);
-#else
-  error("this build has no ONNX importer; compile a qsnn-level .mlir file "
-        "instead");
-  return nullptr;
-#endif
 }
 
 HLSCompileOptions getHLSOptions() {
@@ -266,9 +258,7 @@ int compile() {
 
   DialectRegistry registry;
   cpu::registerCPUTargetDialects(registry);
-#ifdef QSNN_HAVE_ONNX_IMPORT
   registerImportOnnxDialects(registry);
-#endif
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   // Diagnostics name the location; a dump of the whole module is noise.
@@ -278,7 +268,7 @@ int compile() {
 
   // Resolve the target first: a typo in --target-cpu fails before the
   // long steps.
-  cpu::TargetDescription resolvedTarget;
+  qsnn::TargetDescription resolvedTarget;
   auto machine =
       cpu::createTargetMachine(targetTriple, targetCpu, resolvedTarget);
   if (!machine)
@@ -293,25 +283,26 @@ int compile() {
     options.progress = [&](const llvm::Twine &what) { progress.step(what); };
     return compileForHLS(*module, options);
   }
-  cpu::QSNNStageOptions stageOptions;
+  qsnn::QSNNStageOptions stageOptions;
   stageOptions.multiplierBits = multiplierBits;
   stageOptions.exposeSpikes = exposeSpikes;
   stageOptions.optimize = !referenceLowering;
   stageOptions.schedule = schedule;
   FailureOr<std::string> chosen =
-      cpu::chooseNumerics(*module, numerics, stageOptions);
+      qsnn::chooseNumerics(*module, numerics, stageOptions);
   if (failed(chosen))
     return 1;
   if (schedule != "layer-major" && *chosen != "integer")
-    return error("--schedule " + schedule + " needs integer numerics (the "
+    return error("--schedule " + schedule +
+                 " needs integer numerics (the "
                  "float model runs layer-major)");
-  std::string qsnnPipeline = cpu::getQSNNStagePipeline(stageOptions);
+  std::string qsnnPipeline = getQSNNStagePipeline(stageOptions);
   if (!qsnnPipeline.empty())
     progress.step("preparing " + *chosen + " numerics: " + qsnnPipeline);
-  if (failed(cpu::prepareModule(*module, stageOptions, qsnnPipeline)))
+  if (failed(qsnn::prepareModule(*module, "CPU", stageOptions, qsnnPipeline)))
     return 1;
-  FailureOr<cpu::ModelDescription> description =
-      cpu::describeModel(*module, functionName, name);
+  FailureOr<qsnn::ModelDescription> description =
+      qsnn::describeModel(*module, functionName, name);
   if (failed(description))
     return 1;
   description->qsnnPipeline = qsnnPipeline;
@@ -332,8 +323,7 @@ int compile() {
   progress.step("optimizing for " + resolvedTarget.triple + " (" +
                 resolvedTarget.cpu + ")");
   llvm::LLVMContext llvmContext;
-  auto llvmModule =
-      cpu::translateToLLVMIR(*module, llvmContext, *description);
+  auto llvmModule = cpu::translateToLLVMIR(*module, llvmContext, *description);
   if (!llvmModule)
     return error(llvm::toString(llvmModule.takeError()));
   if (auto err = cpu::optimizeModule(**llvmModule, **machine))

@@ -1,4 +1,4 @@
-//===- Passes.h - qsnn-level passes -----------------------------*- C++ -*-===//
+//===- Passes.h - qsnn target-neutral passes --------------------*- C++ -*-===//
 #ifndef QSNN_TRANSFORMS_PASSES_H
 #define QSNN_TRANSFORMS_PASSES_H
 
@@ -14,10 +14,6 @@ namespace mlir::qsnn {
 
 #define GEN_PASS_DECL
 #include "qsnn/Transforms/Passes.h.inc"
-
-/// The qsnn-quantize-to-integer pass with `--multiplier-bits` = P (the
-/// integer pipeline of qsnn-compile calls it by this name).
-std::unique_ptr<Pass> createQuantizeToIntegerPass(int64_t multiplierBits = 24);
 
 #define GEN_PASS_REGISTRATION
 #include "qsnn/Transforms/Passes.h.inc"

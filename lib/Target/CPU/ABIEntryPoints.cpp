@@ -19,6 +19,7 @@
 #include <cstddef>
 
 using namespace mlir;
+using namespace mlir::qsnn;
 using namespace mlir::qsnn::cpu;
 namespace cpu = mlir::qsnn::cpu;
 
@@ -44,9 +45,9 @@ llvm::Constant *createString(llvm::Module &module, llvm::StringRef value,
                              const llvm::Twine &name) {
   llvm::Constant *init =
       llvm::ConstantDataArray::getString(module.getContext(), value);
-  auto *global = new llvm::GlobalVariable(
-      module, init->getType(), /*isConstant=*/true,
-      llvm::GlobalValue::PrivateLinkage, init, name);
+  auto *global =
+      new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
+                               llvm::GlobalValue::PrivateLinkage, init, name);
   global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
   global->setAlignment(llvm::Align(1));
   return global;
@@ -65,11 +66,11 @@ struct ABITypes {
         context,
         {ptr, i32, i32, i32, i32, llvm::ArrayType::get(i64, QSNN_MAX_RANK)},
         "qsnn_tensor_desc");
-    modelInfo = llvm::StructType::create(
-        context,
-        {i32, i32, ptr, ptr, ptr, ptr, ptr, i64, i64, i64, i32, i32, i32, i32,
-         ptr, ptr, i64},
-        "qsnn_model_info");
+    modelInfo =
+        llvm::StructType::create(context,
+                                 {i32, i32, ptr, ptr, ptr, ptr, ptr, i64, i64,
+                                  i64, i32, i32, i32, i32, ptr, ptr, i64},
+                                 "qsnn_model_info");
   }
 };
 
@@ -84,9 +85,8 @@ llvm::Constant *createTensorDescs(llvm::Module &module, const ABITypes &types,
     SmallVector<llvm::Constant *> shape;
     for (int d = 0; d < QSNN_MAX_RANK; ++d)
       shape.push_back(llvm::ConstantInt::get(
-          types.i64, d < static_cast<int>(tensor.shape.size())
-                         ? tensor.shape[d]
-                         : 0));
+          types.i64,
+          d < static_cast<int>(tensor.shape.size()) ? tensor.shape[d] : 0));
     entries.push_back(llvm::ConstantStruct::get(
         types.tensorDesc,
         {createString(module, tensor.name,
@@ -119,8 +119,8 @@ void addInfoFunction(llvm::Module &module, const ABITypes &types,
        str(desc.numerics, "numerics"), str(desc.target.triple, "triple"),
        str(desc.target.cpu, "cpu"), str(desc.target.features, "features"),
        i64(desc.batch), i64(desc.timeSteps), i64(desc.numClasses),
-       i32(desc.readoutFracBits),
-       i32(desc.inputs.size()), i32(desc.outputs.size()), i32(0),
+       i32(desc.readoutFracBits), i32(desc.inputs.size()),
+       i32(desc.outputs.size()), i32(0),
        createTensorDescs(module, types, desc.inputs, "qsnn.inputs"),
        createTensorDescs(module, types, desc.outputs, "qsnn.outputs"),
        i64(desc.memory.workspaceBytes)});

@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
+using namespace mlir::qsnn;
 using namespace mlir::qsnn::cpu;
 namespace cpu = mlir::qsnn::cpu;
 
@@ -48,12 +49,12 @@ void writeTensorMacros(llvm::raw_ostream &os, llvm::StringRef prefix,
 llvm::json::Array describeTensors(llvm::ArrayRef<TensorDescription> tensors) {
   llvm::json::Array array;
   for (const TensorDescription &tensor : tensors)
-    array.push_back(llvm::json::Object{
-        {"name", tensor.name},
-        {"dtype", getDTypeName(tensor.dtype)},
-        {"shape", llvm::json::Array(tensor.shape)},
-        {"batch_dim", tensor.batchDim},
-        {"bytes", tensor.getNumBytes()}});
+    array.push_back(
+        llvm::json::Object{{"name", tensor.name},
+                           {"dtype", getDTypeName(tensor.dtype)},
+                           {"shape", llvm::json::Array(tensor.shape)},
+                           {"batch_dim", tensor.batchDim},
+                           {"bytes", tensor.getNumBytes()}});
   return array;
 }
 
@@ -84,8 +85,7 @@ std::string cpu::renderHeader(const ModelDescription &desc) {
   os << "#define " << macro << "_WORKSPACE_BYTES " << desc.memory.workspaceBytes
      << "u\n";
   os << "#define " << macro << "_NUM_INPUTS " << desc.inputs.size() << "\n";
-  os << "#define " << macro << "_NUM_OUTPUTS " << desc.outputs.size()
-     << "\n\n";
+  os << "#define " << macro << "_NUM_OUTPUTS " << desc.outputs.size() << "\n\n";
   for (auto [index, tensor] : llvm::enumerate(desc.inputs))
     writeTensorMacros(os, macro + "_INPUT" + std::to_string(index), tensor);
   for (auto [index, tensor] : llvm::enumerate(desc.outputs))
@@ -120,9 +120,8 @@ std::string cpu::renderJSON(const ModelDescription &desc) {
       {"classes", std::move(classes)},
       {"inputs", describeTensors(desc.inputs)},
       {"outputs", describeTensors(desc.outputs)},
-      {"symbols",
-       llvm::json::Object{{"run", desc.name + "_run"},
-                          {"info", desc.name + "_info"}}},
+      {"symbols", llvm::json::Object{{"run", desc.name + "_run"},
+                                     {"info", desc.name + "_info"}}},
       {"files", llvm::json::Object{{"shared_library", "model.so"},
                                    {"object", "model.o"},
                                    {"header", "model.h"}}},

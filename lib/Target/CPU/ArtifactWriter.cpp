@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
+using namespace mlir::qsnn;
 using namespace mlir::qsnn::cpu;
 namespace cpu = mlir::qsnn::cpu;
 
@@ -34,8 +35,7 @@ public:
     llvm::sys::path::append(model, "." + name + ".tmp-%%%%%%%%");
     llvm::SmallString<256> temp;
     int fd;
-    if (std::error_code ec =
-            llvm::sys::fs::createUniqueFile(model, fd, temp))
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temp))
       return fail("cannot create a file in '" + dir + "': " + ec.message());
     llvm::sys::Process::SafelyCloseFileDescriptor(fd);
     llvm::SmallString<256> final(dir);
@@ -109,8 +109,7 @@ llvm::Error linkSharedLibrary(llvm::StringRef linker, llvm::StringRef object,
 llvm::Error cpu::writeArtifact(const ModelDescription &desc,
                                llvm::ArrayRef<char> object,
                                const ArtifactOptions &options) {
-  if (std::error_code ec =
-          llvm::sys::fs::create_directories(options.outputDir))
+  if (std::error_code ec = llvm::sys::fs::create_directories(options.outputDir))
     return fail("cannot create output directory '" + options.outputDir +
                 "': " + ec.message());
   auto linker = findLinker(options.linker);
@@ -121,8 +120,8 @@ llvm::Error cpu::writeArtifact(const ModelDescription &desc,
   auto objectPath = staged.stage("model.o");
   if (!objectPath)
     return objectPath.takeError();
-  if (auto error = writeFile(*objectPath,
-                             llvm::StringRef(object.data(), object.size())))
+  if (auto error =
+          writeFile(*objectPath, llvm::StringRef(object.data(), object.size())))
     return error;
   auto libraryPath = staged.stage("model.so");
   if (!libraryPath)

@@ -9,12 +9,14 @@
 #include "llvm/Target/TargetMachine.h"
 
 using namespace mlir;
+using namespace mlir::qsnn;
 using namespace mlir::qsnn::cpu;
 namespace cpu = mlir::qsnn::cpu;
 
 llvm::Expected<std::unique_ptr<ExecutionEngine>>
 cpu::compileForJIT(ModuleOp module, llvm::StringRef functionName,
-                   llvm::StringRef symbolPrefix, ModelDescription &description) {
+                   llvm::StringRef symbolPrefix,
+                   ModelDescription &description) {
   auto fail = [](const llvm::Twine &message) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
   };
@@ -35,8 +37,9 @@ cpu::compileForJIT(ModuleOp module, llvm::StringRef functionName,
   // The same LLVM IR and -O3 pipeline as qsnn-compile produces.
   ExecutionEngineOptions options;
   std::string translationError;
-  auto builder = [&](Operation *op, llvm::LLVMContext &context)
-      -> std::unique_ptr<llvm::Module> {
+  auto builder =
+      [&](Operation *op,
+          llvm::LLVMContext &context) -> std::unique_ptr<llvm::Module> {
     auto translated =
         translateToLLVMIR(cast<ModuleOp>(op), context, description);
     if (!translated) {

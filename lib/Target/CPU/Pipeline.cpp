@@ -1,23 +1,29 @@
 //===- Pipeline.cpp - the CPU lowering pipeline ---------------------------===//
 #include "qsnn/Target/CPU/Pipeline.h"
 
-#include "qsnn/Conversion/Passes.h"
-#include "qsnn/Dialect/QSNN/QSNNDialect.h"
-#include "qsnn/Dialect/QSNN/QSNNOps.h"
 #include "qsnn/Target/CPU/Passes.h"
 #include "qsnn/Transforms/Passes.h"
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
+using namespace mlir::qsnn;
 using namespace mlir::qsnn::cpu;
 namespace cpu = mlir::qsnn::cpu;
 
@@ -39,68 +45,70 @@ std::optional<Stage> cpu::parseStage(StringRef name) {
   return std::nullopt;
 }
 
-StringRef cpu::getStagePipeline(Stage stage, bool vectorKernels) {
+namespace {
+
+void buildPlannedStage(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createPlanMemory());
+  pm.addPass(createCanonicalizerPass());
+}
+
+/// Plain loops over contiguous buffers, convolutions and pools with the
+/// output row innermost: LLVM's loop and SLP vectorizers (run at -O3 for
+/// the chosen CPU) vectorize the inner loops.
+void buildLoopsStage(OpPassManager &pm) {
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  func.addPass(createCollapseElementwise());
+  func.addPass(createInnermostContiguousLoop());
+  func.addPass(createConvertLinalgToLoopsPass());
+  func.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
+  func.addPass(createExpandMath());
+  func.addPass(createWidenSubByteMemory());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+/// Bare pointers: every buffer of the entry function is one `ptr`
+/// argument, which is what the C ABI wrapper passes.
+void buildLLVMStage(OpPassManager &pm) {
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+} // namespace
+
+void cpu::buildStage(OpPassManager &pm, Stage stage, bool vectorKernels) {
   switch (stage) {
   case Stage::QSNN:
-    return "";
+    return;
   case Stage::Linalg:
-    if (vectorKernels)
-      return "func.func(convert-qsnn-to-linalg{vector-kernels}),canonicalize,"
-             "cse,func.func(qsnn-fuse-elementwise),canonicalize";
-    // Producer/consumer elementwise generics (affine maps, residual adds,
-    // normalization) merge into one loop nest: one pass over memory instead
-    // of one per op. Convolutions and pools stay named ops.
-    return "func.func(convert-qsnn-to-linalg),canonicalize,cse,"
-           "func.func(qsnn-fuse-elementwise),canonicalize";
+    return buildLinalgStage(pm, vectorKernels);
   case Stage::Bufferized:
-    // A tensor.empty that only feeds an insert_slice (the LIF's per-step
-    // spikes) becomes a slice of the destination, written in place. Returned
-    // buffers become the caller's output buffers.
-    return "func.func(qsnn-prepare-boundary),eliminate-empty-tensors,"
-           "one-shot-bufferize{bufferize-function-boundaries "
-           "function-boundary-type-conversion=identity-layout-map},"
-           "buffer-results-to-out-params{hoist-static-allocs},canonicalize,"
-           "cse,func.func(qsnn-memref-copy-to-linalg)";
+    return buildBufferizeStage(pm);
   case Stage::Planned:
-    return "func.func(qsnn-plan-memory),canonicalize";
+    return buildPlannedStage(pm);
   case Stage::Loops:
-    // Plain loops over contiguous buffers, convolutions and pools with the
-    // output row innermost: LLVM's loop and SLP vectorizers (run at -O3 for
-    // the chosen CPU) vectorize the inner loops.
-    return "func.func(qsnn-collapse-elementwise,"
-           "qsnn-innermost-contiguous-loop,convert-linalg-to-loops,"
-           "convert-vector-to-scf{full-unroll=true},"
-           "qsnn-cpu-expand-math,qsnn-widen-sub-byte-memory),"
-           "expand-strided-metadata,lower-affine,canonicalize,cse";
+    return buildLoopsStage(pm);
   case Stage::LLVM:
-    // Bare pointers: every buffer of the entry function is one `ptr`
-    // argument, which is what the C ABI wrapper passes.
-    return "convert-scf-to-cf,convert-vector-to-llvm,convert-cf-to-llvm,"
-           "convert-arith-to-llvm,"
-           "convert-math-to-llvm,finalize-memref-to-llvm,"
-           "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
-           "reconcile-unrealized-casts";
+    return buildLLVMStage(pm);
   }
   llvm_unreachable("unknown stage");
 }
 
-void cpu::registerCPUTargetPasses() {
-  static bool registered = [] {
-    registerAllPasses();
-    qsnn::registerQSNNPasses();
-    qsnn::registerQSNNConversionPasses();
-    qsnn::registerQSNNCPUPasses();
-    return true;
-  }();
-  (void)registered;
-}
-
 void cpu::registerCPUTargetDialects(DialectRegistry &registry) {
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
+  registerPipelineDialects(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
-  registry.insert<QSNNDialect>();
 }
 
 namespace {
@@ -123,117 +131,39 @@ int64_t readI64(func::FuncOp func, StringRef name) {
   return attr ? attr.getInt() : 0;
 }
 
-} // namespace
-
-namespace {
-constexpr llvm::StringLiteral kQuantizePass = "qsnn-quantize-to-integer";
-} // namespace
-
-std::string cpu::getQSNNStagePipeline(const QSNNStageOptions &options) {
-  SmallVector<std::string> passes;
-  // No qsnn-fold-batchnorm before quantization: quantize-to-integer folds
-  // batch norm itself in double (as DESIGN.md §4 and the reference model
-  // do); folding first would narrow the scales to f32 and could move the
-  // integer multipliers by one unit.
-  if (options.quantize) {
-    passes.push_back((kQuantizePass + "{multiplier-bits=" +
-                      llvm::Twine(options.multiplierBits) + "}")
-                         .str());
-  }
-  if (options.exposeSpikes)
-    passes.push_back("func.func(qsnn-expose-spikes)");
-  if (options.optimize)
-    passes.push_back("func.func(qsnn-hoist-time-invariant)");
-  if (options.schedule != "layer-major")
-    passes.push_back("func.func(qsnn-schedule-time{schedule=" +
-                     options.schedule + "})");
-  if (options.optimize)
-    passes.push_back("func.func(qsnn-pack-bits)");
-  return llvm::join(passes, ",");
-}
-
-FailureOr<std::string> cpu::chooseNumerics(ModuleOp module,
-                                           StringRef requested,
-                                           QSNNStageOptions &options) {
-  bool hasIntegerOps = false;
-  SmallVector<LIFOp> lifs;
-  module.walk([&](Operation *op) {
-    if (isa<ILIFOp, IReadoutOp, IAffineOp>(op))
-      hasIntegerOps = true;
-    else if (auto lif = dyn_cast<LIFOp>(op))
-      lifs.push_back(lif);
-  });
-  options.quantize = false;
-  if (hasIntegerOps && lifs.empty()) {
-    if (requested == "float")
-      return module.emitError()
-             << "--numerics float: the model is already at the integer "
-                "level; compile the float-level model instead";
-    return std::string("integer");
-  }
-  bool allQuantized = !lifs.empty() && llvm::all_of(lifs, [](LIFOp lif) {
-    return lif.getMembraneBits() < 32;
-  });
-  std::string numerics = requested.empty()
-                             ? std::string(allQuantized ? "integer" : "float")
-                             : requested.str();
-  if (numerics == "float")
-    return numerics;
-  registerCPUTargetPasses();
-  if (!PassInfo::lookup(kQuantizePass))
-    return module.emitError()
-           << "--numerics integer needs the pass '" << kQuantizePass
-           << "', which this build does not have; use --numerics float";
-  options.quantize = true;
-  return numerics;
-}
-
-LogicalResult cpu::prepareModule(ModuleOp module,
-                                 const QSNNStageOptions &options,
-                                 std::string &pipeline) {
-  registerCPUTargetPasses();
-  pipeline = getQSNNStagePipeline(options);
-  if (pipeline.empty())
-    return success();
-  PassManager pm(module.getContext());
-  if (failed(parsePassPipeline(pipeline, pm)))
-    return module.emitError() << "invalid pipeline for stage 'qsnn'";
-  if (failed(pm.run(module)))
-    return module.emitError() << "the CPU pipeline failed in stage 'qsnn'";
+/// The workspace figures qsnn-plan-memory left on the entry function.
+LogicalResult readMemoryPlan(ModuleOp module, ModelDescription &description) {
+  func::FuncOp func = lookupEntryFunction(module, description.functionName);
+  if (!func)
+    return failure();
+  MemoryPlan &plan = description.memory;
+  plan.weightBytes = countWeightBytes(module);
+  plan.workspaceBytes = readI64(func, "qsnn.workspace_bytes");
+  plan.activationBytes = readI64(func, "qsnn.activation_bytes");
+  plan.scratchBytes = readI64(func, "qsnn.scratch_bytes");
+  plan.unplannedBytes = readI64(func, "qsnn.unplanned_bytes");
   return success();
 }
 
+} // namespace
+
 LogicalResult cpu::lowerModule(ModuleOp module, ModelDescription &description,
                                Stage last) {
-  registerCPUTargetPasses();
-  SmallVector<StringRef> pipelines;
+  SmallVector<std::string> pipelines;
   if (!description.qsnnPipeline.empty())
     pipelines.push_back(description.qsnnPipeline);
   for (int index = static_cast<int>(Stage::Linalg);
        index <= static_cast<int>(last); ++index) {
     auto stage = static_cast<Stage>(index);
-    PassManager pm(module.getContext());
-    StringRef stagePipeline =
-        getStagePipeline(stage, description.vectorKernels);
-    if (failed(parsePassPipeline(stagePipeline, pm)))
-      return module.emitError() << "invalid pipeline for stage '"
-                                << getStageName(stage) << "'";
-    pipelines.push_back(stagePipeline);
-    if (failed(pm.run(module)))
-      return module.emitError()
-             << "the CPU pipeline failed in stage '" << getStageName(stage)
-             << "'";
-    if (stage == Stage::Planned) {
-      func::FuncOp func = lookupEntryFunction(module, description.functionName);
-      if (!func)
-        return failure();
-      MemoryPlan &plan = description.memory;
-      plan.weightBytes = countWeightBytes(module);
-      plan.workspaceBytes = readI64(func, "qsnn.workspace_bytes");
-      plan.activationBytes = readI64(func, "qsnn.activation_bytes");
-      plan.scratchBytes = readI64(func, "qsnn.scratch_bytes");
-      plan.unplannedBytes = readI64(func, "qsnn.unplanned_bytes");
-    }
+    if (failed(runStage(
+            module, "CPU", getStageName(stage),
+            [&](OpPassManager &pm) {
+              buildStage(pm, stage, description.vectorKernels);
+            },
+            &pipelines)))
+      return failure();
+    if (stage == Stage::Planned && failed(readMemoryPlan(module, description)))
+      return failure();
   }
   description.pipeline = "builtin.module(" + llvm::join(pipelines, ",") + ")";
   return success();

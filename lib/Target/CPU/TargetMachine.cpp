@@ -17,6 +17,7 @@
 #include <set>
 
 using namespace mlir;
+using namespace mlir::qsnn;
 using namespace mlir::qsnn::cpu;
 namespace cpu = mlir::qsnn::cpu;
 

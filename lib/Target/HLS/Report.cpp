@@ -44,27 +44,27 @@ int64_t cyclesOf(const LayerInfo &layer, const KernelStats &stats) {
 
 } // namespace
 
-std::string hls::renderReportJSON(const cpu::ModelDescription &d,
+std::string hls::renderReportJSON(const qsnn::ModelDescription &d,
                                   const EmitOptions &options,
                                   const std::vector<LayerInfo> &layers,
                                   const KernelStats &stats) {
   Totals t = total(layers);
   llvm::json::Array layerArray;
   for (const LayerInfo &l : layers)
-    layerArray.push_back(llvm::json::Object{
-        {"tag", l.tag},
-        {"op", l.op},
-        {"signature", l.signature},
-        {"range", llvm::json::Array{l.lo, l.hi}},
-        {"accumulator_bits", int64_t(l.accBits)},
-        {"ir_bits", int64_t(l.irBits)},
-        {"macs", l.macs},
-        {"binary_macs", l.binaryMacs},
-        {"popcount_words", l.popcountWords},
-        {"weight_rom_bits", l.weightRomBits},
-        {"constant_rom_bits", l.constantRomBits},
-        {"state_bits_per_sample", l.stateBits},
-        {"estimated_cycles", cyclesOf(l, stats)}});
+    layerArray.push_back(
+        llvm::json::Object{{"tag", l.tag},
+                           {"op", l.op},
+                           {"signature", l.signature},
+                           {"range", llvm::json::Array{l.lo, l.hi}},
+                           {"accumulator_bits", int64_t(l.accBits)},
+                           {"ir_bits", int64_t(l.irBits)},
+                           {"macs", l.macs},
+                           {"binary_macs", l.binaryMacs},
+                           {"popcount_words", l.popcountWords},
+                           {"weight_rom_bits", l.weightRomBits},
+                           {"constant_rom_bits", l.constantRomBits},
+                           {"state_bits_per_sample", l.stateBits},
+                           {"estimated_cycles", cyclesOf(l, stats)}});
   llvm::json::Object root{
       {"name", options.name},
       {"top", options.name + "_top"},
@@ -74,31 +74,26 @@ std::string hls::renderReportJSON(const cpu::ModelDescription &d,
       {"time_steps", d.timeSteps},
       {"num_classes", d.numClasses},
       {"readout_frac_bits", d.readoutFracBits},
-      {"interface",
-       options.interface == Interface::Axi ? "axi" : "memory"},
+      {"interface", options.interface == Interface::Axi ? "axi" : "memory"},
       {"ii", int64_t(options.ii)},
       {"dataflow", options.dataflow},
-      {"rom",
-       llvm::json::Object{
-           {"weight_bits", t.weightRomBits},
-           {"constant_bits", t.constantRomBits},
-           {"kernel_bits", stats.romBits}}},
+      {"rom", llvm::json::Object{{"weight_bits", t.weightRomBits},
+                                 {"constant_bits", t.constantRomBits},
+                                 {"kernel_bits", stats.romBits}}},
       {"membranes",
-       llvm::json::Object{
-           {"peak_state_bits_per_sample", t.peakStateBits},
-           {"peak_state_bits", t.peakStateBits * d.batch},
-           {"all_layers_state_bits_per_sample", t.stateBits},
-           {"kernel_bits", stats.membraneRamBits}}},
+       llvm::json::Object{{"peak_state_bits_per_sample", t.peakStateBits},
+                          {"peak_state_bits", t.peakStateBits * d.batch},
+                          {"all_layers_state_bits_per_sample", t.stateBits},
+                          {"kernel_bits", stats.membraneRamBits}}},
       {"kernel_ram_bits", stats.ramBits},
       {"per_inference",
        llvm::json::Object{{"macs", t.macs},
                           {"binary_macs", t.binaryMacs},
                           {"popcount_words", t.popcountWords}}},
       {"cycles",
-       llvm::json::Object{
-           {"estimated_latency", stats.totalCycles},
-           {"estimated_dataflow_interval", stats.maxNestCycles},
-           {"pipelined_loops", stats.pipelinedLoops}}},
+       llvm::json::Object{{"estimated_latency", stats.totalCycles},
+                          {"estimated_dataflow_interval", stats.maxNestCycles},
+                          {"pipelined_loops", stats.pipelinedLoops}}},
       {"layers", std::move(layerArray)}};
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -106,7 +101,7 @@ std::string hls::renderReportJSON(const cpu::ModelDescription &d,
   return text;
 }
 
-std::string hls::renderReportMarkdown(const cpu::ModelDescription &d,
+std::string hls::renderReportMarkdown(const qsnn::ModelDescription &d,
                                       const EmitOptions &options,
                                       const std::vector<LayerInfo> &layers,
                                       const KernelStats &stats) {
@@ -114,29 +109,27 @@ std::string hls::renderReportMarkdown(const cpu::ModelDescription &d,
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "# HLS kernel `" << options.name << "_top`\n\n"
-     << "Integer numerics (DESIGN.md §4), batch " << d.batch << ", T = "
-     << d.timeSteps << ", " << d.numClasses
+     << "Integer numerics (DESIGN.md §4), batch " << d.batch
+     << ", T = " << d.timeSteps << ", " << d.numClasses
      << " classes, readout F = " << d.readoutFracBits << ". Interface "
      << (options.interface == Interface::Axi ? "m_axi + s_axilite"
                                              : "ap_memory")
      << ", PIPELINE II=" << options.ii << " on " << stats.pipelinedLoops
-     << " innermost loops" << (options.dataflow ? ", DATAFLOW" : "")
-     << ".\n\n"
+     << " innermost loops" << (options.dataflow ? ", DATAFLOW" : "") << ".\n\n"
      << "| quantity | value |\n| --- | --- |\n"
      << "| weight ROM (model bit widths) | " << t.weightRomBits << " bits |\n"
      << "| per-channel constants | " << t.constantRomBits << " bits |\n"
      << "| ROM as emitted (packed binary, int8, i64 constants) | "
      << stats.romBits << " bits |\n"
-     << "| peak membrane state per sample | " << t.peakStateBits
-     << " bits |\n"
+     << "| peak membrane state per sample | " << t.peakStateBits << " bits |\n"
      << "| membrane arrays in the kernel | " << stats.membraneRamBits
      << " bits |\n"
      << "| all kernel arrays (buffers + membranes) | " << stats.ramBits
      << " bits |\n"
      << "| int8 MACs per inference | " << t.macs << " |\n"
      << "| binary MACs per inference | " << t.binaryMacs << " |\n"
-     << "| 64-bit popcounts per inference (packed spikes) | "
-     << t.popcountWords << " |\n"
+     << "| 64-bit popcounts per inference (packed spikes) | " << t.popcountWords
+     << " |\n"
      << "| estimated latency | " << stats.totalCycles << " cycles |\n"
      << "| estimated DATAFLOW interval | " << stats.maxNestCycles
      << " cycles |\n\n"
@@ -145,9 +138,9 @@ std::string hls::renderReportMarkdown(const cpu::ModelDescription &d,
      << "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
   for (const LayerInfo &l : layers)
     os << "| " << l.tag << " | " << l.op << " | [" << l.lo << ", " << l.hi
-       << "] | " << l.accBits << " | " << l.irBits << " | " << l.macs
-       << " | " << l.binaryMacs << " | " << l.popcountWords << " | "
-       << l.stateBits << " | " << cyclesOf(l, stats) << " |\n";
+       << "] | " << l.accBits << " | " << l.irBits << " | " << l.macs << " | "
+       << l.binaryMacs << " | " << l.popcountWords << " | " << l.stateBits
+       << " | " << cyclesOf(l, stats) << " |\n";
   os << "\nCycles are estimates: a pipelined loop takes II per iteration "
         "plus its\ndependence depth, an outer loop repeats its body. The "
         "accumulator bits\nare exact bounds from the weights (range "

@@ -34,7 +34,7 @@ public:
   /// Compiles `source` (a module with func @forward); fails the test on error.
   /// With `stageOptions`, the qsnn stage (prepareModule) runs first.
   explicit CompiledModel(llvm::StringRef source,
-                         const cpu::QSNNStageOptions *stageOptions = nullptr) {
+                         const qsnn::QSNNStageOptions *stageOptions = nullptr) {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
     DialectRegistry registry;
@@ -47,7 +47,7 @@ public:
     }
     std::string pipeline;
     if (stageOptions &&
-        failed(cpu::prepareModule(*module, *stageOptions, pipeline))) {
+        failed(qsnn::prepareModule(*module, "CPU", *stageOptions, pipeline))) {
       ADD_FAILURE() << "the qsnn stage failed";
       return;
     }
@@ -82,7 +82,7 @@ public:
   qsnn_info_fn infoFn = nullptr;
   void *workspace = nullptr;
   uint64_t workspaceBytes = 0;
-  cpu::ModelDescription description;
+  qsnn::ModelDescription description;
 
 private:
   std::unique_ptr<MLIRContext> context;

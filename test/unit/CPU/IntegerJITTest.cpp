@@ -114,7 +114,7 @@ func.func @forward(%p: tensor<1x2x2x2xui8>) -> tensor<1x2x2x2xi64> {
 // s(0,0), s(0,2) and s(1,1) all meet -1 taps: -3. The spikes also
 // come back through qsnn-expose-spikes as uint8 [T, N, C, H, W].
 TEST(CPUIntegerJIT, ConvOnSpikesWithPadding) {
-  cpu::QSNNStageOptions options;
+  qsnn::QSNNStageOptions options;
   options.exposeSpikes = true;
   CompiledModel model(R"mlir(
 func.func @forward(%g: tensor<2x1x3x3xi64>) -> tensor<2x2x3x3xi64> {
@@ -129,7 +129,7 @@ func.func @forward(%g: tensor<2x1x3x3xi64>) -> tensor<2x2x3x3xi64> {
   ASSERT_TRUE(model.ok());
   ASSERT_EQ(model.description.outputs.size(), 2u);
   EXPECT_EQ(model.description.outputs[1].name, "spikes:lif1");
-  EXPECT_EQ(model.description.outputs[1].dtype, cpu::DType::UInt8);
+  EXPECT_EQ(model.description.outputs[1].dtype, qsnn::DType::UInt8);
   EXPECT_EQ(model.description.outputs[1].batchDim, 1);
   const int64_t currents[18] = {5, 0, 5, 0, 5, 0, 0, 0, 5,
                                 0, 0, 0, 0, 5, 0, 0, 0, 0};

@@ -1,8 +1,9 @@
-//===- Artifact.h - model.o, model.so, model.h, model.json -------*- C++ -*-===//
+//===- Artifact.h - model.o, model.so, model.h, model.json -------*- C++
+//-*-===//
 #ifndef QSNN_TARGET_CPU_ARTIFACT_H
 #define QSNN_TARGET_CPU_ARTIFACT_H
 
-#include "qsnn/Target/CPU/ModelDescription.h"
+#include "qsnn/Pipeline/ModelDescription.h"
 
 #include "llvm/Support/Error.h"
 

@@ -1,8 +1,9 @@
-//===- CodeGen.h - LLVM IR, ABI entry points and object code -----*- C++ -*-===//
+//===- CodeGen.h - LLVM IR, ABI entry points and object code -----*- C++
+//-*-===//
 #ifndef QSNN_TARGET_CPU_CODEGEN_H
 #define QSNN_TARGET_CPU_CODEGEN_H
 
-#include "qsnn/Target/CPU/ModelDescription.h"
+#include "qsnn/Pipeline/ModelDescription.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"

@@ -1,4 +1,5 @@
-//===- JIT.h - run the CPU pipeline's output in-process ----------*- C++ -*-===//
+//===- JIT.h - run the CPU pipeline's output in-process ----------*- C++
+//-*-===//
 //
 // For tests: the same LLVM IR as the AOT artifact (ABI entry points
 // included), compiled by MLIR's ExecutionEngine for the host.
@@ -7,7 +8,7 @@
 #ifndef QSNN_TARGET_CPU_JIT_H
 #define QSNN_TARGET_CPU_JIT_H
 
-#include "qsnn/Target/CPU/ModelDescription.h"
+#include "qsnn/Pipeline/ModelDescription.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 

@@ -1,4 +1,5 @@
-//===- HLS.h - HLS C++ emission for integer Q-SNNs ---------------*- C++ -*-===//
+//===- HLS.h - HLS C++ emission for integer Q-SNNs ---------------*- C++
+//-*-===//
 //
 // The HLS target (DESIGN.md §6, docs/hls.md): the deployed integer model,
 // lowered to scf/memref/arith loops, translated to C++ that Vitis HLS
@@ -10,7 +11,7 @@
 #ifndef QSNN_TARGET_HLS_HLS_H
 #define QSNN_TARGET_HLS_HLS_H
 
-#include "qsnn/Target/CPU/ModelDescription.h"
+#include "qsnn/Pipeline/ModelDescription.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -40,19 +41,19 @@ struct EmitOptions {
 
 /// One qsnn-level layer, as the report lists it (LayerAnalysis.cpp).
 struct LayerInfo {
-  std::string tag;       // L<i>_<op>[_<onnx name>]: loop labels, comments
-  std::string op;        // qsnn.iconv2d, ...
-  std::string signature; // operand and result types
-  int64_t lo = 0, hi = 0; // exact range of the layer's result
-  unsigned accBits = 0;   // bits of the smallest signed type holding it
-  unsigned irBits = 0;    // bits of the IR's result element type
-  int64_t macs = 0;       // multiply-accumulates per inference (int8)
-  int64_t binaryMacs = 0; // sign-accumulates per inference (binary)
-  int64_t popcountWords = 0; // 64-bit popcounts per inference, packed
-  int64_t weightRomBits = 0; // weights at their bit widths
+  std::string tag;             // L<i>_<op>[_<onnx name>]: loop labels, comments
+  std::string op;              // qsnn.iconv2d, ...
+  std::string signature;       // operand and result types
+  int64_t lo = 0, hi = 0;      // exact range of the layer's result
+  unsigned accBits = 0;        // bits of the smallest signed type holding it
+  unsigned irBits = 0;         // bits of the IR's result element type
+  int64_t macs = 0;            // multiply-accumulates per inference (int8)
+  int64_t binaryMacs = 0;      // sign-accumulates per inference (binary)
+  int64_t popcountWords = 0;   // 64-bit popcounts per inference, packed
+  int64_t weightRomBits = 0;   // weights at their bit widths
   int64_t constantRomBits = 0; // multipliers, biases, zero points
-  int64_t stateBits = 0;  // membranes per sample x their bits (ilif)
-  int64_t cycles = 0;     // estimated cycles (filled after emission)
+  int64_t stateBits = 0;       // membranes per sample x their bits (ilif)
+  int64_t cycles = 0;          // estimated cycles (filled after emission)
 };
 
 /// Summary of the emitted kernel, for the report.
@@ -66,7 +67,7 @@ struct KernelStats {
   int64_t pipelinedLoops = 0;
   /// Estimated cycles per layer tag ("" for code outside any layer).
   llvm::StringMap<int64_t> layerCycles;
-  int64_t totalCycles = 0; // sequential: the sum over loop nests
+  int64_t totalCycles = 0;   // sequential: the sum over loop nests
   int64_t maxNestCycles = 0; // the slowest nest: the DATAFLOW interval
 };
 
@@ -94,18 +95,18 @@ LogicalResult emitHLSCpp(ModuleOp module, raw_ostream &os,
 void registerEmitHLSCppTranslation();
 
 /// The generated files next to the kernel (Artifacts.cpp).
-std::string renderKernelHeader(const cpu::ModelDescription &description,
+std::string renderKernelHeader(const qsnn::ModelDescription &description,
                                const EmitOptions &options);
-std::string renderTestbench(const cpu::ModelDescription &description,
+std::string renderTestbench(const qsnn::ModelDescription &description,
                             const EmitOptions &options);
-std::string renderTclScript(const cpu::ModelDescription &description,
+std::string renderTclScript(const qsnn::ModelDescription &description,
                             const EmitOptions &options,
                             llvm::StringRef testData);
-std::string renderReportJSON(const cpu::ModelDescription &description,
+std::string renderReportJSON(const qsnn::ModelDescription &description,
                              const EmitOptions &options,
                              const std::vector<LayerInfo> &layers,
                              const KernelStats &stats);
-std::string renderReportMarkdown(const cpu::ModelDescription &description,
+std::string renderReportMarkdown(const qsnn::ModelDescription &description,
                                  const EmitOptions &options,
                                  const std::vector<LayerInfo> &layers,
                                  const KernelStats &stats);
@@ -113,9 +114,9 @@ std::string renderReportMarkdown(const cpu::ModelDescription &description,
 /// Writes `files` (name -> contents) into `dir` (created if missing): each
 /// to a temporary name first, all renamed into place only once every one
 /// was written; on failure the temporaries are removed.
-llvm::Error writeFilesAtomically(llvm::StringRef dir,
-                                 llvm::ArrayRef<std::pair<std::string,
-                                                          std::string>> files);
+llvm::Error
+writeFilesAtomically(llvm::StringRef dir,
+                     llvm::ArrayRef<std::pair<std::string, std::string>> files);
 
 } // namespace mlir::qsnn::hls
 

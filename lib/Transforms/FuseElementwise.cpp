@@ -1,12 +1,12 @@
 //===- FuseElementwise.cpp - cheap producer/consumer fusion ---------------===//
-#include "qsnn/Target/CPU/Passes.h"
+#include "qsnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::qsnn {
 #define GEN_PASS_DEF_FUSEELEMENTWISE
-#include "qsnn/Target/CPU/Passes.h.inc"
+#include "qsnn/Transforms/Passes.h.inc"
 } // namespace mlir::qsnn
 
 using namespace mlir;
@@ -28,8 +28,8 @@ struct FuseElementwisePass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, isCheapFusion);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -16,7 +16,7 @@
 // that convention; constantBytes counts what the integer model stores.
 //
 //===----------------------------------------------------------------------===//
-#include "qsnn/Target/CPU/ModelDescription.h"
+#include "qsnn/Pipeline/ModelDescription.h"
 
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
 
@@ -29,7 +29,7 @@
 
 using namespace mlir;
 using namespace mlir::qsnn;
-using namespace mlir::qsnn::cpu;
+using namespace mlir::qsnn;
 
 namespace {
 
@@ -112,8 +112,8 @@ int64_t paperIntegerConstantBytes(Value sums) {
 
 } // namespace
 
-void cpu::describeModelMemory(func::FuncOp func, int64_t batch,
-                              MemoryPlan &plan) {
+void qsnn::describeModelMemory(func::FuncOp func, int64_t batch,
+                               MemoryPlan &plan) {
   int64_t binaryBits = 0;
   plan.int8WeightBytes = plan.floatWeightBytes = plan.constantBytes = 0;
   plan.membraneBitsPerSample = plan.membraneCountPerSample = 0;

@@ -6,7 +6,7 @@
 // with a reference model.
 //
 //===----------------------------------------------------------------------===//
-#include "qsnn/Target/CPU/Passes.h"
+#include "qsnn/Transforms/Passes.h"
 
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
 
@@ -15,7 +15,7 @@
 
 namespace mlir::qsnn {
 #define GEN_PASS_DEF_EXPOSESPIKES
-#include "qsnn/Target/CPU/Passes.h.inc"
+#include "qsnn/Transforms/Passes.h.inc"
 } // namespace mlir::qsnn
 
 using namespace mlir;

@@ -1,4 +1,5 @@
-//===- ModelDescription.h - what an artifact says about its model -*- C++ -*-===//
+//===- ModelDescription.h - what an artifact says about its model -*- C++
+//-*-===//
 //
 // The facts about a compiled model that the ABI info struct, model.h and
 // model.json report: interface, time steps, target and memory plan. Read
@@ -6,8 +7,8 @@
 // completed by the pipeline (memory plan) and code generation (target).
 //
 //===----------------------------------------------------------------------===//
-#ifndef QSNN_TARGET_CPU_MODELDESCRIPTION_H
-#define QSNN_TARGET_CPU_MODELDESCRIPTION_H
+#ifndef QSNN_PIPELINE_MODELDESCRIPTION_H
+#define QSNN_PIPELINE_MODELDESCRIPTION_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -15,7 +16,7 @@
 
 #include <string>
 
-namespace mlir::qsnn::cpu {
+namespace mlir::qsnn {
 
 /// Element types at the ABI; the values are those of `qsnn_dtype`.
 enum class DType : int32_t { UInt8 = 1, Float32 = 2, Int64 = 3 };
@@ -47,10 +48,10 @@ struct MemoryPlan {
   int64_t int8WeightBytes = 0;   // 8-bit weights
   int64_t floatWeightBytes = 0;  // unquantized (float) weights, 4 bytes each
   int64_t constantBytes = 0;     // per-channel constants (multipliers, ...)
-  int64_t membraneBitsPerSample = 0; // peak live membranes x their bits
+  int64_t membraneBitsPerSample = 0;  // peak live membranes x their bits
   int64_t membraneCountPerSample = 0; // the membranes of that peak layer
-  int64_t weightCount = 0;       // synaptic weights of every layer
-  int64_t membraneBytes = 0;     // of the whole batch, rounded up to bytes
+  int64_t weightCount = 0;            // synaptic weights of every layer
+  int64_t membraneBytes = 0;          // of the whole batch, rounded up to bytes
   // The paper's own convention for Table 2 (docs/table2.md): the trained
   // model's per-channel parameters as 32-bit floats, i.e. BatchNorm gamma
   // and beta of every synaptic layer and the classifier's bias, instead of
@@ -86,12 +87,12 @@ struct TargetDescription {
 };
 
 struct ModelDescription {
-  std::string name;         // symbol prefix of NAME_run / NAME_info
-  std::string functionName; // the entry function in the module
-  std::string modelName;    // module attribute qsnn.model_name, if any
+  std::string name;               // symbol prefix of NAME_run / NAME_info
+  std::string functionName;       // the entry function in the module
+  std::string modelName;          // module attribute qsnn.model_name, if any
   std::string numerics = "float"; // "integer" when the model has ireadout
   int64_t readoutFracBits = 0;    // F of the qsnn.ireadout; 0 for float
-  std::string inputKind; // qsnn.input_kind: static | events
+  std::string inputKind;          // qsnn.input_kind: static | events
   int64_t batch = 1;
   int64_t timeSteps = 1;
   int64_t numClasses = 0;
@@ -128,6 +129,6 @@ FailureOr<ModelDescription> describeModel(ModuleOp module,
                                           llvm::StringRef functionName,
                                           llvm::StringRef symbolPrefix);
 
-} // namespace mlir::qsnn::cpu
+} // namespace mlir::qsnn
 
-#endif // QSNN_TARGET_CPU_MODELDESCRIPTION_H
+#endif // QSNN_PIPELINE_MODELDESCRIPTION_H

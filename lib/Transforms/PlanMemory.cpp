@@ -6,7 +6,7 @@
 // placement of each buffer beside the ones it is live with.
 //
 //===----------------------------------------------------------------------===//
-#include "qsnn/Target/CPU/Passes.h"
+#include "qsnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "llvm/ADT/DenseMap.h"
@@ -16,7 +16,7 @@
 
 namespace mlir::qsnn {
 #define GEN_PASS_DEF_PLANMEMORY
-#include "qsnn/Target/CPU/Passes.h.inc"
+#include "qsnn/Transforms/Passes.h.inc"
 } // namespace mlir::qsnn
 
 using namespace mlir;
@@ -72,8 +72,7 @@ LogicalResult PlanMemoryPass::computeLiveRange(
     Value value = worklist.pop_back_val();
     for (OpOperand &use : value.getUses()) {
       Operation *user = use.getOwner();
-      if (user->hasTrait<OpTrait::IsTerminator>() &&
-          user->getBlock() == home)
+      if (user->hasTrait<OpTrait::IsTerminator>() && user->getBlock() == home)
         return buffer.alloc->emitError()
                << "buffer escapes its block through '" << user->getName()
                << "'; it cannot be given a fixed workspace offset";
@@ -147,9 +146,9 @@ void PlanMemoryPass::runOnOperation() {
     }
     buffer.offset = candidate;
     placed.push_back(&buffer);
-    total = std::max(
-        total, static_cast<int64_t>(llvm::alignTo(candidate + buffer.bytes,
-                                                  kWorkspaceAlignment)));
+    total =
+        std::max(total, static_cast<int64_t>(llvm::alignTo(
+                            candidate + buffer.bytes, kWorkspaceAlignment)));
     unplanned += llvm::alignTo(buffer.bytes, kWorkspaceAlignment);
   }
 
@@ -170,13 +169,12 @@ void PlanMemoryPass::runOnOperation() {
   MLIRContext *context = &getContext();
   auto workspaceType = MemRefType::get({total}, IntegerType::get(context, 8));
   unsigned index = func.getNumArguments();
-  func.insertArgument(index, workspaceType,
-                      DictionaryAttr::get(context,
-                                          {NamedAttribute(
-                                              StringAttr::get(context,
-                                                              "qsnn.workspace"),
-                                              UnitAttr::get(context))}),
-                      func.getLoc());
+  func.insertArgument(
+      index, workspaceType,
+      DictionaryAttr::get(
+          context, {NamedAttribute(StringAttr::get(context, "qsnn.workspace"),
+                                   UnitAttr::get(context))}),
+      func.getLoc());
   Value workspace = func.getArgument(index);
   for (Buffer &buffer : buffers) {
     OpBuilder builder(buffer.alloc);

@@ -1,5 +1,5 @@
 //===- PrepareBoundary.cpp - signless, distinct function results ----------===//
-#include "qsnn/Target/CPU/Passes.h"
+#include "qsnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -7,7 +7,7 @@
 
 namespace mlir::qsnn {
 #define GEN_PASS_DEF_PREPAREBOUNDARY
-#include "qsnn/Target/CPU/Passes.h.inc"
+#include "qsnn/Transforms/Passes.h.inc"
 } // namespace mlir::qsnn
 
 using namespace mlir;
@@ -70,8 +70,8 @@ struct PrepareBoundaryPass
       if (!signlessOf(operand.get().getType()))
         continue;
       auto cast = operand.get().getDefiningOp<tensor::BitcastOp>();
-      if (cast && cast.getSource().getType() ==
-                      signlessOf(operand.get().getType()))
+      if (cast &&
+          cast.getSource().getType() == signlessOf(operand.get().getType()))
         operand.set(cast.getSource());
     }
   }
@@ -89,8 +89,8 @@ struct PrepareBoundaryPass
       Location loc = returnOp.getLoc();
       Value empty = builder.create<tensor::EmptyOp>(loc, type.getShape(),
                                                     type.getElementType());
-      operand.set(builder.create<linalg::CopyOp>(loc, value, empty)
-                      .getResult(0));
+      operand.set(
+          builder.create<linalg::CopyOp>(loc, value, empty).getResult(0));
     }
   }
 };

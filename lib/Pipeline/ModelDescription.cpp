@@ -1,5 +1,5 @@
 //===- ModelDescription.cpp - read a model's interface --------------------===//
-#include "qsnn/Target/CPU/ModelDescription.h"
+#include "qsnn/Pipeline/ModelDescription.h"
 
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
 
@@ -7,10 +7,9 @@
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
-using namespace mlir::qsnn::cpu;
-namespace cpu = mlir::qsnn::cpu;
+using namespace mlir::qsnn;
 
-StringRef cpu::getDTypeName(DType dtype) {
+StringRef qsnn::getDTypeName(DType dtype) {
   switch (dtype) {
   case DType::UInt8:
     return "uint8";
@@ -37,17 +36,19 @@ int64_t TensorDescription::getNumBytes() const {
   llvm_unreachable("unknown dtype");
 }
 
-bool cpu::isValidSymbolPrefix(StringRef name) {
+bool qsnn::isValidSymbolPrefix(StringRef name) {
   if (name.empty() || llvm::isDigit(name.front()))
     return false;
-  return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+  return llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
-func::FuncOp cpu::lookupEntryFunction(ModuleOp module, StringRef functionName) {
+func::FuncOp qsnn::lookupEntryFunction(ModuleOp module,
+                                       StringRef functionName) {
   auto func = module.lookupSymbol<func::FuncOp>(functionName);
   if (!func || func.isExternal() || func.isPrivate()) {
-    module.emitError() << "the module has no public function '"
-                       << functionName << "' with a body to compile";
+    module.emitError() << "the module has no public function '" << functionName
+                       << "' with a body to compile";
     return nullptr;
   }
   return func;
@@ -67,9 +68,9 @@ FailureOr<TensorDescription> describeTensor(Operation *anchor, Type type,
     return anchor->emitError() << fallbackName << " has type " << type
                                << "; the ABI needs statically shaped tensors";
   if (tensor.getRank() > 8)
-    return anchor->emitError() << fallbackName << " has rank "
-                               << tensor.getRank()
-                               << "; the ABI allows at most 8 (QSNN_MAX_RANK)";
+    return anchor->emitError()
+           << fallbackName << " has rank " << tensor.getRank()
+           << "; the ABI allows at most 8 (QSNN_MAX_RANK)";
   TensorDescription desc;
   Type element = tensor.getElementType();
   if (element.isUnsignedInteger(8) || element.isSignlessInteger(8))
@@ -80,8 +81,7 @@ FailureOr<TensorDescription> describeTensor(Operation *anchor, Type type,
     desc.dtype = DType::Int64;
   else
     return anchor->emitError() << fallbackName << " has element type "
-                               << element
-                               << "; the ABI knows ui8, f32 and i64";
+                               << element << "; the ABI knows ui8, f32 and i64";
   desc.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
   auto name = attrs ? attrs.getAs<StringAttr>("qsnn.name") : StringAttr();
   desc.name = name ? name.str() : fallbackName.str();
@@ -111,9 +111,9 @@ int64_t findTimeSteps(ModuleOp module) {
 
 } // namespace
 
-FailureOr<ModelDescription> cpu::describeModel(ModuleOp module,
-                                               StringRef functionName,
-                                               StringRef symbolPrefix) {
+FailureOr<ModelDescription> qsnn::describeModel(ModuleOp module,
+                                                StringRef functionName,
+                                                StringRef symbolPrefix) {
   if (!isValidSymbolPrefix(symbolPrefix))
     return module.emitError() << "name '" << symbolPrefix
                               << "' is not a C identifier; it prefixes the "
@@ -146,17 +146,17 @@ FailureOr<ModelDescription> cpu::describeModel(ModuleOp module,
   int64_t outputBatchDim = isQSNNModel ? 0 : -1;
   FunctionType type = func.getFunctionType();
   for (auto [index, input] : llvm::enumerate(type.getInputs())) {
-    auto tensor = describeTensor(func, input, func.getArgAttrDict(index),
-                                 "input_" + std::to_string(index),
-                                 inputBatchDim);
+    auto tensor =
+        describeTensor(func, input, func.getArgAttrDict(index),
+                       "input_" + std::to_string(index), inputBatchDim);
     if (failed(tensor))
       return failure();
     desc.inputs.push_back(*tensor);
   }
   for (auto [index, result] : llvm::enumerate(type.getResults())) {
-    auto tensor = describeTensor(func, result, func.getResultAttrDict(index),
-                                 "output_" + std::to_string(index),
-                                 outputBatchDim);
+    auto tensor =
+        describeTensor(func, result, func.getResultAttrDict(index),
+                       "output_" + std::to_string(index), outputBatchDim);
     if (failed(tensor))
       return failure();
     desc.outputs.push_back(*tensor);

@@ -1,11 +1,11 @@
 //===- MemRefCopyToLinalg.cpp - memref.copy to linalg.copy ----------------===//
-#include "qsnn/Target/CPU/Passes.h"
+#include "qsnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace mlir::qsnn {
 #define GEN_PASS_DEF_MEMREFCOPYTOLINALG
-#include "qsnn/Target/CPU/Passes.h.inc"
+#include "qsnn/Transforms/Passes.h.inc"
 } // namespace mlir::qsnn
 
 using namespace mlir;
