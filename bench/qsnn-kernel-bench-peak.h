@@ -4,7 +4,7 @@
 // this CPU: register-resident loops of AND + population count + ADD over
 // 64-bit words, with enough independent accumulators to hide latency. No
 // loads or stores: the figure is what the execution units can do, the roof
-// a bit-packed convolution (DESIGN.md §6, Σ B·s = 2·popcount(s ∧ B⁺) −
+// a bit-packed convolution (docs/spec.md §6, Σ B·s = 2·popcount(s ∧ B⁺) −
 // popcount(s)) is measured against. One 64-bit word is 64 binary MACs.
 //
 //===----------------------------------------------------------------------===//

@@ -54,7 +54,7 @@ PAPER = {
 }
 PAPER_BATCHES = (1, 64, 256)
 
-#: The models: trainer architecture, data set, input and T (DESIGN.md §3).
+#: The models: trainer architecture, data set, input and T (docs/spec.md §2.10).
 MODELS = {
     "resnet19": {"arch": "resnet19", "paper": "resnet19", "dataset": "cifar10",
                  "input": (3, 32, 32), "T": 2, "classes": 10},

@@ -1,6 +1,6 @@
 //===- ModelMemory.cpp - the model's memory at its bit widths -------------===//
 //
-// What a Q-SNN needs at its storage bit widths (DESIGN.md §6): 1-bit binary
+// What a Q-SNN needs at its storage bit widths (docs/spec.md §6): 1-bit binary
 // and 8-bit weights, the per-channel constants, and the membranes of the
 // LIF layers. The layer-major schedule runs each LIF over all T steps before
 // the next layer starts, so only one layer's membranes are live: the peak is

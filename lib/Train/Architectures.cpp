@@ -2,7 +2,7 @@
 //
 // Every architecture starts with an 8-bit conv (+BN+LIF) that reads the
 // normalized input and ends with an 8-bit linear classifier; all layers in
-// between have binary weights (DESIGN.md §3). With weightBits = 32 every
+// between have binary weights (docs/spec.md §3). With weightBits = 32 every
 // layer keeps float weights instead (the full-precision baselines). Pooling
 // is average pooling, so a deployed layer after it sees small spike counts
 // (§4).
@@ -111,7 +111,7 @@ buildArchitecture(const ModelConfig &config) {
   const std::string &arch = config.arch;
   if (arch == "tiny") // CI smoke tests: trains in seconds on one core.
     return vggStyle(config, {16, kPool, 32, kPool});
-  if (arch == "small") // The net measured in DESIGN.md §3.
+  if (arch == "small") // The net of docs/spec.md §2.10.
     return vggStyle(config, {32, kPool, 64, kPool, 128});
   if (arch == "vggsnn")
     return vggStyle(config, {64, 128, kPool, 256, 256, kPool, 512, 512, kPool,

@@ -169,7 +169,7 @@ void computeInputNormalization(const qsnn::data::DataSplit &train,
     double mean = sum[ch] / count;
     double std = std::sqrt(std::max(sumSq[ch] / count - mean * mean, 0.0));
     // The mean rounded to a multiple of 1/255, in pixel units: an integer
-    // zero point keeps the deployed first layer exact (DESIGN.md §4).
+    // zero point keeps the deployed first layer exact (docs/spec.md §4).
     config.zeroPoint[ch] = static_cast<float>(std::round(mean * 255.0));
     config.scale[ch] = static_cast<float>(1.0 / (255.0 * std::max(std, 1e-3)));
   }

@@ -1,7 +1,7 @@
 //===- PackBits.cpp - binary convolutions to packed popcount form ---------===//
 //
 // qsnn.iconv2d with -1/+1 weights on spikes or small spike counts becomes
-// qsnn.bconv2d with the weights packed as B+ bit masks (DESIGN.md §6). The
+// qsnn.bconv2d with the weights packed as B+ bit masks (docs/spec.md §6). The
 // sums are the same integers, so the rewrite never changes a spike.
 //
 //===----------------------------------------------------------------------===//

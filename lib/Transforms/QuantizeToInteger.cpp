@@ -242,7 +242,7 @@ LogicalResult FunctionConverter::visitGeneric(linalg::GenericOp op) {
       return quantize::layerError(op)
              << "subtracts a zero point that is not an integer constant from "
                 "the uint8 input: the integer form needs integer zero points "
-                "(DESIGN.md §4)";
+                "(docs/spec.md §4)";
   }
   for (Value operand : op->getOperands())
     if (isMapped(operand))

@@ -85,7 +85,7 @@ struct IntTensor {
   /// max |c| per channel (dimension 1), or a single entry for all.
   SmallVector<Bound> bound;
   /// > 0: stands for `qsnn.encode` of `value` over this many steps, not yet
-  /// emitted (the first layer runs once per sample, DESIGN.md §6).
+  /// emitted (the first layer runs once per sample, docs/spec.md §6).
   int64_t pendingSteps = 0;
   /// An i8 tensor holding uint8 values (event counts): qsnn.icenter widens
   /// it before arithmetic.

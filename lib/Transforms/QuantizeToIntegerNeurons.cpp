@@ -5,7 +5,7 @@
 // F = P - 1 - floor(log2 max |a / Delta|) over all terms (branches meeting at
 // one LIF share F). Each term becomes one qsnn.iaffine; the first carries the
 // whole bias B (the branch biases are summed in double before rounding, as
-// reference.py does), the others B = 0. The LIF constants follow DESIGN.md §4.
+// reference.py does), the others B = 0. The LIF constants follow docs/spec.md §4.
 //
 //===----------------------------------------------------------------------===//
 #include "QuantizeToInteger.h"

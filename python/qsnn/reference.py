@@ -1,4 +1,4 @@
-"""Reference models of a Q-SNN ONNX file (DESIGN.md §3 and §4) in numpy.
+"""Reference models of a Q-SNN ONNX file (docs/spec.md §3 and §4) in numpy.
 
 Written independently of the compiler, as the oracle the compiled artifacts
 are checked against:
@@ -306,7 +306,7 @@ def integer_forward(model, pixels, multiplier_bits=24, readout_constants=None):
             channels = x.c.shape[1]
             in_scale = (np.ones(channels) if x.scale is None
                         else np.broadcast_to(x.scale, (channels,)))
-            # One integer sum per distinct input scale (DESIGN.md §4).
+            # One integer sum per distinct input scale (docs/spec.md §4).
             groups = {}
             for ci in range(channels):
                 groups.setdefault(float(in_scale[ci]), []).append(ci)

@@ -58,7 +58,7 @@ func.func @fractional_zero_point(%arg0: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf
     linalg.yield %f : f32
   } -> tensor<1x1x1x1xf32>
   %zp = arith.constant dense<0.5> : tensor<1x1x1x1xf32>
-  // expected-error @below {{subtracts a zero point that is not an integer constant from the uint8 input: the integer form needs integer zero points (DESIGN.md §4)}}
+  // expected-error @below {{subtracts a zero point that is not an integer constant from the uint8 input: the integer form needs integer zero points (docs/spec.md §4)}}
   %3 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %zp : tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>) outs(%1 : tensor<1x1x1x1xf32>) {
   ^bb0(%a: f32, %b: f32, %out: f32):
     %d = arith.subf %a, %b : f32

@@ -1,7 +1,7 @@
 // RUN: qsnn-opt %s --qsnn-quantize-to-integer | FileCheck %s
 // RUN: qsnn-opt %s --qsnn-quantize-to-integer="multiplier-bits=16" | FileCheck %s --check-prefix=P16
 
-// Hand-computed constants (DESIGN.md §4): Delta = alpha_u / L,
+// Hand-computed constants (docs/spec.md §4): Delta = alpha_u / L,
 // A = rne(a / Delta * 2^F), B = rne(b / Delta * 2^F),
 // F = 24 - 1 - floor(log2 max |a / Delta|), tau_q = rne(tau * 2^F),
 // theta_g = ceil(theta / Delta * 2^F), theta_m = ceil(theta / Delta).

@@ -1,4 +1,4 @@
-"""End-to-end check of the integer level on the CPU (DESIGN.md §4, §7).
+"""End-to-end check of the integer level on the CPU (docs/spec.md §4, §7).
 
 Writes small ai.qsnn ONNX models with the onnx helper, compiles each with
 ``qsnn-compile --numerics integer --expose-spikes``, runs the artifact with

@@ -1,5 +1,5 @@
 """The optimized CPU artifact equals the reference lowering bit for bit
-(issue #6 item 1; DESIGN.md §4 "All backends must agree ... with a plain
+(issue #6 item 1; docs/spec.md §4 "All backends must agree ... with a plain
 reference lowering bit for bit", §6).
 
 For every model the script compiles

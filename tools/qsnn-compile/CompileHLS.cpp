@@ -1,6 +1,6 @@
 //===- CompileHLS.cpp - qsnn-compile --target hls -------------------------===//
 //
-// The integer model (DESIGN.md §4) through the HLS pipeline (the CPU
+// The integer model (docs/spec.md §4) through the HLS pipeline (the CPU
 // target's qsnn, linalg and bufferized stages, then plain loops) to the
 // kernel, its testbench, report and Vitis HLS script (docs/hls.md).
 //
@@ -39,7 +39,7 @@ std::string defaultTestData(llvm::StringRef inputPath) {
 
 std::string qsnn::validateHLSOptions(const HLSCompileOptions &options) {
   if (options.numerics == "float")
-    return "--target hls runs the integer model only (DESIGN.md §4); "
+    return "--target hls runs the integer model only (docs/spec.md §4); "
            "--numerics float is available with --target cpu";
   if (options.ii < 1)
     return "--hls-ii must be at least 1";
@@ -70,8 +70,8 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
   });
   if (fullPrecision)
     return fail("--target hls: the model has LIF layers with "
-                "membrane_bits = 32, which have no integer form (DESIGN.md "
-                "§4); the HLS target runs integer numerics only. Compile it "
+                "membrane_bits = 32, which have no integer form (docs/spec.md "
+                "§4.14); the HLS target runs integer numerics only. Compile it "
                 "with --target cpu --numerics float");
   if (!hasLif && !integerLevel)
     return fail("--target hls: the model has no quantized LIF layers and no "

@@ -67,7 +67,7 @@ cl::opt<bool> hlsDataflow("hls-dataflow",
                           cl::cat(category));
 cl::opt<std::string> numerics(
     "numerics",
-    cl::desc("integer: the deployed integer model (DESIGN.md §4, int64 "
+    cl::desc("integer: the deployed integer model (docs/spec.md §4, int64 "
              "logits); float: the trained float model (§3). Default: "
              "integer when every LIF has membrane_bits < 32, else float"),
     cl::cat(category));

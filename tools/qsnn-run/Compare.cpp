@@ -96,7 +96,7 @@ OutputComparison qsnn::run::compareOutput(const HostTensor &expected,
   }
 
   // Integer logits against the float model: derive float logits, report
-  // their error, pass on argmax agreement (DESIGN.md §7).
+  // their error, pass on argmax agreement (docs/spec.md §7).
   result.method = "argmax";
   const int64_t *z = actual.as<int64_t>();
   double unit = std::ldexp(1.0, -info.readout_frac_bits) /

@@ -10,7 +10,7 @@
 
 namespace qsnn::run {
 
-/// How one output compared (DESIGN.md §7):
+/// How one output compared (docs/spec.md §7):
 /// - float expected, float artifact: |a - e| <= atol + rtol * |e| everywhere;
 /// - int64 expected (integer logits z) or uint8 expected: exact equality;
 /// - float expected, integer artifact: float logits z / (T * 2^F) are

@@ -1,6 +1,6 @@
 //===- QSNNIntegerOps.cpp - integer-level op verifiers and shapes ---------===//
 //
-// The ops of DESIGN.md §4. The op classes themselves are defined in
+// The ops of docs/spec.md §4. The op classes themselves are defined in
 // QSNNOps.cpp (one GET_OP_CLASSES include for the dialect).
 //
 //===----------------------------------------------------------------------===//

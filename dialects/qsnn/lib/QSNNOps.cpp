@@ -1,6 +1,6 @@
 //===- QSNNOps.cpp - qsnn op verifiers and shape inference ----------------===//
 //
-// Verifiers reject what the semantics of DESIGN.md §3 cannot run, with a
+// Verifiers reject what the semantics of docs/spec.md §3 cannot run, with a
 // message that names the offending value; inferReturnTypes explains shape
 // mismatches (it also runs when an op is verified).
 //

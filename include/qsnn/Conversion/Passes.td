@@ -8,7 +8,7 @@ def ConvertQSNNToLinalg : Pass<"convert-qsnn-to-linalg"> {
   let summary = "Lower qsnn ops (float and integer level) to linalg, tensor, "
                 "arith, math and scf on tensors";
   let description = [{
-    Implements the eval semantics of DESIGN.md §3 with upstream ops so that
+    Implements the eval semantics of docs/spec.md §3 with upstream ops so that
     every later stage (bufferization, loops, LLVM; the HLS emitter) works on
     upstream IR only. Each op becomes a short sequence: synaptic layers a
     zero-padded `linalg.conv_2d_nchw_fchw` / `conv_2d_ngchw_gfchw` /
@@ -20,7 +20,7 @@ def ConvertQSNNToLinalg : Pass<"convert-qsnn-to-linalg"> {
     `Q(x) = round(L * clip(x / alpha, -1, 1)) * (alpha / L)` with round half to
     even) so that the lowered model reproduces the trained one.
 
-    Integer-level ops (DESIGN.md §4) get a plain reference lowering with the
+    Integer-level ops (docs/spec.md §4) get a plain reference lowering with the
     exact arithmetic of their definitions: i32 sums through the same named
     ops on inputs widened to i32 (spikes as 0/1, zero padding contributing
     0), a reduction `linalg.generic` for per-input-channel sums, i64

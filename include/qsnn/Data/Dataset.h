@@ -2,7 +2,7 @@
 //
 // The data sets the trainer reads, held in memory as uint8 exactly as a
 // deployed model receives them: static images as pixels, event streams as
-// per-bin event counts. Normalization happens in the model (DESIGN.md §4/§5),
+// per-bin event counts. Normalization happens in the model (docs/spec.md §4/§5),
 // so the same bytes feed training, export test vectors and qsnn-run.
 //
 // This header and lib/Train/Data do not depend on LibTorch.

@@ -1,6 +1,6 @@
 //===- ImportONNX.h - ONNX models to the qsnn dialect -----------*- C++ -*-===//
 //
-// Turns an ONNX model (schema ai.qsnn v1, DESIGN.md §5) into one func.func on
+// Turns an ONNX model (schema ai.qsnn v1, docs/spec.md §5) into one func.func on
 // static tensors: qsnn ops for the Q-SNN layers and upstream linalg / tensor /
 // arith ops for the rest of the standard operator set. docs/import.md lists
 // the supported ops and the IR contract that the lowering relies on.

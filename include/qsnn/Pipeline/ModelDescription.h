@@ -42,7 +42,7 @@ struct MemoryPlan {
   int64_t scratchBytes = 0;    // live at the peak: per-step temporaries
   int64_t unplannedBytes = 0;  // the sum of all buffers without reuse
 
-  // The model at its storage bit widths (DESIGN.md §6, Table 2 of the
+  // The model at its storage bit widths (docs/spec.md §6, Table 2 of the
   // paper), read from the qsnn-level IR by describeModelMemory.
   int64_t binaryWeightBytes = 0; // 1-bit weights, ceil(count / 8)
   int64_t int8WeightBytes = 0;   // 8-bit weights

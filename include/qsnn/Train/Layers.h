@@ -50,7 +50,7 @@ LIFStep lifStep(const at::Tensor &membrane, const at::Tensor &current,
                 const at::Tensor &alpha, int64_t levels,
                 const LIFOptions &options);
 
-/// Multi-step LIF with hard reset and quantized membrane (DESIGN.md §3).
+/// Multi-step LIF with hard reset and quantized membrane (docs/spec.md §3).
 /// Training quantizes with the batch max |h| of each step; eval with the
 /// running estimate `alpha_hat` (a buffer, exported as the LIF alpha_u).
 class LIF : public Stage {

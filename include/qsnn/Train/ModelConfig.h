@@ -1,7 +1,7 @@
 //===- ModelConfig.h - Architecture and neuron hyperparameters --*- C++ -*-===//
 //
 // Everything needed to rebuild a trained network from its weights: the
-// architecture, the neuron and quantizer settings of DESIGN.md §3 and the
+// architecture, the neuron and quantizer settings of docs/spec.md §3 and the
 // input normalization of §4. Stored as JSON inside every checkpoint so that
 // `qsnn-train eval` and `export` need no other input.
 //

@@ -1,7 +1,7 @@
 //===- Network.h - A Q-SNN as an ordered list of stages ---------*- C++ -*-===//
 //
 // The network takes the raw uint8 input a deployed model receives, applies the
-// input normalization of DESIGN.md §4, repeats static frames over T (after the
+// input normalization of docs/spec.md §4, repeats static frames over T (after the
 // first layer's synapse and BatchNorm, which see the same frame at every
 // step), runs its stages on [T*N, ...] tensors and returns per-step logits.
 //

@@ -1,6 +1,6 @@
 //===- OnnxExport.h - Q-SNN to ONNX (schema ai.qsnn v1) ---------*- C++ -*-===//
 //
-// Writes the float training model in the interchange schema of DESIGN.md §5:
+// Writes the float training model in the interchange schema of docs/spec.md §5:
 // opset 17, QONNX weight quantizers (or, for 32-bit weights, plain float
 // initializers) feeding Conv/Gemm, ai.qsnn::LIF neurons
 // with the running alpha_u, uint8 input with in-graph normalization, and a

@@ -1,7 +1,7 @@
 //===- Quantizers.h - Differentiable quantizers of Q-SNN training -*- C++
 //-*-===//
 //
-// The non-differentiable pieces of DESIGN.md §3 as custom autograd functions:
+// The non-differentiable pieces of docs/spec.md §3 as custom autograd functions:
 // Heaviside firing with the triangular surrogate (Eq. 5), weight binarization
 // (Eq. 6-7, 14), symmetric 8-bit weights, and the membrane quantizer (Eq. 8).
 //

@@ -47,7 +47,7 @@ struct EvalResult {
 EvalResult evaluate(Network &network, const qsnn::data::DataSplit &split,
                     int64_t batchSize);
 
-/// Trains per DESIGN.md §3, writing metrics.jsonl and checkpoint.pt to
+/// Trains per docs/spec.md §3, writing metrics.jsonl and checkpoint.pt to
 /// options.outputDir after every epoch. Throws qsnn::data::DataError,
 /// CheckpointError or std::invalid_argument with a message for the user.
 void runFit(const FitOptions &options);

@@ -12,7 +12,7 @@ def FoldBatchNorm : Pass<"qsnn-fold-batchnorm"> {
     layer `scale * (W * x) + bias` becomes
     `(scale * g) * (W * x) + ((bias - mean) * g + beta)`: one per-channel
     affine map, which is what quantize-to-integer turns into integer
-    multipliers (DESIGN.md §4). Folds only when the layer's result has no
+    multipliers (docs/spec.md §4). Folds only when the layer's result has no
     other user and every parameter is a constant; the arithmetic is done in
     double and rounded to f32 once.
   }];
@@ -21,7 +21,7 @@ def FoldBatchNorm : Pass<"qsnn-fold-batchnorm"> {
 
 def QuantizeToInteger : Pass<"qsnn-quantize-to-integer", "::mlir::ModuleOp"> {
   let summary = "Turn the float-level Q-SNN into the exact integer form of "
-                "DESIGN.md §4";
+                "docs/spec.md §4";
   let description = [{
     Rewrites every function whose network is built from float-level qsnn ops
     (normalize, encode, conv2d/linear with binary or int8 weights, batch_norm,
@@ -65,7 +65,7 @@ def PackBits : Pass<"qsnn-pack-bits"> {
     holds the input channels), laid out `[KH, KW, words, O_padded]` so that
     the lowering loads one vector of output channels per word, and
     `c = sum_p 2^p (2 popcount(x_p & B+) - popcount(x_p))` replaces the
-    multiply-adds (DESIGN.md §6). The sums are identical, so every spike
+    multiply-adds (docs/spec.md §6). The sums are identical, so every spike
     and logit stays bit-exact. Convolutions it cannot prove binary on
     non-negative bounded inputs are left alone.
   }];
@@ -169,7 +169,7 @@ def FuseElementwise : Pass<"qsnn-fuse-elementwise", "::mlir::func::FuncOp"> {
 def PlanMemory : Pass<"qsnn-plan-memory", "::mlir::func::FuncOp"> {
   let summary = "Place every memref.alloc in one workspace buffer";
   let description = [{
-    A compiled model never allocates (DESIGN.md §7): the caller passes one
+    A compiled model never allocates (docs/spec.md §7): the caller passes one
     workspace. With all shapes static, each `memref.alloc` gets a live range
     (from the alloc to the last use of it or of any view of it, where a use
     inside a loop keeps the buffer live for the whole loop) and a 64-byte

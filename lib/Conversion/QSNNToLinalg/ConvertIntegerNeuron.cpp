@@ -3,7 +3,7 @@
 // The integer LIF is an scf.for over the T steps that carries the membrane
 // state m [N, ...] as a k-bit integer tensor (k = the bits of [-L, L]) and
 // the i1 spike output [T*N, ...]. Per element, exactly as the op defines it
-// (DESIGN.md §4), in i64:
+// (docs/spec.md §4), in i64:
 //   g = tau_q * m + current_t
 //   r = clamp((g + 2^(F-1)) >> F, -L, L)      (arithmetic shift)
 //   full:      s = g >= threshold;  m = s ? 0 : r

@@ -1,6 +1,6 @@
 //===- ConvertIntegerSynaptic.cpp - integer accumulations to linalg -------===//
 //
-// The reference lowering of the integer level's synaptic ops (DESIGN.md §4):
+// The reference lowering of the integer level's synaptic ops (docs/spec.md §4):
 // icenter, iconv2d, ilinear, isum_pool2d and iaffine. Plain linalg on
 // integers (named ops where one exists, generics otherwise); no bit packing.
 // Inputs are widened to i32 first (i1 spikes zero-extended as 0/1, counts

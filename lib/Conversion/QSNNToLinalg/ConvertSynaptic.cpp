@@ -3,7 +3,7 @@
 // A synaptic layer is `scale[o] * (sum W * x) + bias[o]` (the op's own
 // definition): the integer-valued accumulation over the stored weights comes
 // first, the per-output-channel affine map after it, exactly as the deployed
-// integer model factors it (DESIGN.md §4).
+// integer model factors it (docs/spec.md §4).
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"

@@ -6,7 +6,7 @@
 // (their sums live in memory it cannot prove unaliased). qsnn.bconv2d
 // always lowers here; iconv2d and ilinear only with `vector-kernels`.
 //
-// The binary convolution (DESIGN.md §6):
+// The binary convolution (docs/spec.md §6):
 //
 // 1. pack: the [N, C, H, W] input becomes words [N, P, words, H, W], bit j
 //    of word w of plane p = bit p of channel w * B + j (a linalg.generic

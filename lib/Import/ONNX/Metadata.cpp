@@ -1,6 +1,6 @@
 //===- Metadata.cpp - model metadata to module attributes -----------------===//
 //
-// The lowering reads the schema facts it needs (DESIGN.md §5) from module
+// The lowering reads the schema facts it needs (docs/spec.md §5) from module
 // attributes: qsnn.time_steps, qsnn.input_kind, qsnn.class_names,
 // qsnn.model_name and qsnn.opset.
 //

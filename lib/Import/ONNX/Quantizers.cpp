@@ -3,7 +3,7 @@
 // BipolarQuant(Ŵ, α) = α·sign(Ŵ) (sign(0) = +1) becomes a binary weight and
 // Quant/IntQuant(W, s, 0, 8) with signed=1, narrow=1 becomes an int8 weight
 // q = clamp(rne(W / s), -127, 127): the synaptic op gets the levels and one
-// scale per output channel (DESIGN.md §5), not the dequantized product.
+// scale per output channel (docs/spec.md §5), not the dequantized product.
 //
 //===----------------------------------------------------------------------===//
 #include "IRBuilders.h"

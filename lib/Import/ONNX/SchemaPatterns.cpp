@@ -71,7 +71,7 @@ FailureOr<bool> onnx_import::matchNormalize(Importer &imp) {
     if (!*zeroPoint || !*scale)
       continue;
     // An integer zero point keeps the first layer on integer pixel sums
-    // (DESIGN.md §4); anything else stays plain float arithmetic.
+    // (docs/spec.md §4); anything else stays plain float arithmetic.
     SmallVector<int64_t> zp;
     for (float z : **zeroPoint) {
       if (std::nearbyint(z) != z)

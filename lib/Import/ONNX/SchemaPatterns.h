@@ -1,6 +1,6 @@
 //===- SchemaPatterns.h - ai.qsnn schema idioms to qsnn ops -----*- C++ -*-===//
 //
-// DESIGN.md §5 spells some qsnn ops as small standard-op idioms. Each
+// docs/spec.md §5 spells some qsnn ops as small standard-op idioms. Each
 // matcher runs at the node that ends its idiom, looks at the producers of
 // that node's inputs and, when the idiom matches, records the node's output
 // as the qsnn op and returns true. The earlier nodes of the idiom were

@@ -2,7 +2,7 @@
 //
 // Before lowering, every qsnn op of the entry function is a layer: it gets
 // a tag (loop labels and comments of the kernel carry it through the
-// lowering) and an exact range analysis of the formulas of DESIGN.md §4:
+// lowering) and an exact range analysis of the formulas of docs/spec.md §4:
 // pixels [0, 255], spikes [0, 1], sums bounded tap by tap with the actual
 // weights, membranes [-L, L]. The bits of the result range are the layer's
 // accumulator width. Also counted: MACs and popcounts per inference, ROM

@@ -109,7 +109,7 @@ std::string hls::renderReportMarkdown(const qsnn::ModelDescription &d,
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "# HLS kernel `" << options.name << "_top`\n\n"
-     << "Integer numerics (DESIGN.md §4), batch " << d.batch
+     << "Integer numerics (docs/spec.md §4), batch " << d.batch
      << ", T = " << d.timeSteps << ", " << d.numClasses
      << " classes, readout F = " << d.readoutFracBits << ". Interface "
      << (options.interface == Interface::Axi ? "m_axi + s_axilite"

@@ -1,6 +1,6 @@
 //===- IntegerJITTest.cpp - the integer level, JIT-compiled, exactly ------===//
 //
-// The reference lowering of the integer ops (DESIGN.md §4) through the whole
+// The reference lowering of the integer ops (docs/spec.md §4) through the whole
 // CPU pipeline and ABI, on integer sequences worked out by hand in the
 // comments. Every comparison is exact. Spikes (i1) leave a function either
 // through an identity `qsnn.iaffine` (multiplier 1, bias 0: i64 0/1) or

@@ -34,7 +34,7 @@ int64_t weightCount(const Network &network) {
 TEST(Architecture, ResNet19HasTheExpectedWeights) {
   ModelConfig m = config("resnet19", 3, 32, 2);
   Network network(m);
-  // 3456 + 884736 + 3276800 + 8388608 + 5120 (DESIGN.md: about 12.56 M).
+  // 3456 + 884736 + 3276800 + 8388608 + 5120 (docs/spec.md §2.10: 12,558,720).
   EXPECT_EQ(weightCount(network), 12558720);
   // conv1 + 8 blocks x 2 + block LIFs: 1 + 8 + 8 = 17 spiking layers.
   EXPECT_EQ(network.spikingLayers().size(), 17u);

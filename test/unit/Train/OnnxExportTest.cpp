@@ -1,4 +1,4 @@
-//===- OnnxExportTest.cpp - The ai.qsnn v1 schema of DESIGN.md §5 ---------===//
+//===- OnnxExportTest.cpp - The ai.qsnn v1 schema of docs/spec.md §5 ---------===//
 
 #include "qsnn/Train/OnnxExport.h"
 #include "qsnn/Train/ModelExport.h"

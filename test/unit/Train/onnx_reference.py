@@ -1,7 +1,7 @@
 """Runs an exported qsnn model with a small numpy interpreter and compares the
 result with its ONNX backend-test vectors.
 
-An independent reading of the schema in DESIGN.md §5 (float semantics of §3 in
+An independent reading of the schema in docs/spec.md §5 (float semantics of §3 in
 eval mode): if the exporter wired, shaped or attributed a node differently
 from what the training model computes, the logits differ.
 

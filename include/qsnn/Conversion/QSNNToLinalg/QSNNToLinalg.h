@@ -8,7 +8,7 @@ class RewritePatternSet;
 
 namespace qsnn {
 
-/// Adds the patterns that lower every float-level qsnn op (DESIGN.md §3,
+/// Adds the patterns that lower every float-level qsnn op (docs/spec.md §3,
 /// eval) and every integer-level op (§4, a plain reference lowering) to
 /// linalg/tensor/arith/math/scf on tensors. Ops with dynamic shapes
 /// are left alone (the patterns fail to match).

@@ -1,7 +1,7 @@
 //===- HLS.h - HLS C++ emission for integer Q-SNNs ---------------*- C++
 //-*-===//
 //
-// The HLS target (DESIGN.md §6, docs/hls.md): the deployed integer model,
+// The HLS target (docs/spec.md §6, docs/hls.md): the deployed integer model,
 // lowered to scf/memref/arith loops, translated to C++ that Vitis HLS
 // synthesizes and that g++ compiles for C simulation. qsnn-translate
 // --emit-hls-cpp runs the translation alone; qsnn-compile --target hls adds

@@ -1,4 +1,4 @@
-// A small Q-SNN at the integer level (DESIGN.md §4), written by hand: pixel
+// A small Q-SNN at the integer level (docs/spec.md §4), written by hand: pixel
 // centering, an int8 convolution, a LIF (L = 1), sum pooling, a binary
 // linear readout summed over T = 2 steps.
 module attributes {qsnn.time_steps = 2 : i64, qsnn.input_kind = "static"} {

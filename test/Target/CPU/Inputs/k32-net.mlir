@@ -1,5 +1,5 @@
 // A float-level Q-SNN whose LIF keeps full-precision membranes (k = 32):
-// it has no integer form (DESIGN.md §4), so the CPU target runs it in float.
+// it has no integer form (docs/spec.md §4), so the CPU target runs it in float.
 module attributes {qsnn.time_steps = 2 : i64, qsnn.input_kind = "static"} {
   func.func @forward(%p: tensor<1x1x2x2xui8>) -> tensor<1x2xf32> {
     %x = qsnn.normalize %p {zero_point = array<i64: 0>, scale = array<f64: 0.5>} : tensor<1x1x2x2xui8> -> tensor<1x1x2x2xf32>

@@ -2,7 +2,7 @@
 // conv (padding), LIF (k = 2), average pooling (border divisors), global
 // average pooling, flatten, linear, readout. For the pixels p = 3 * i
 // (i = 0..15, row-major) the logits are [0, 4.1666665] (checked against a
-// NumPy float32 reference of DESIGN.md §3).
+// NumPy float32 reference of docs/spec.md §3).
 module attributes {qsnn.time_steps = 2 : i64, qsnn.input_kind = "static",
                    qsnn.model_name = "tiny", qsnn.class_names = ["cat", "dog"]} {
   func.func @forward(%p: tensor<1x1x4x4xui8> {qsnn.name = "pixels"})

@@ -1,4 +1,4 @@
-// A small integer-level Q-SNN for the HLS tests (DESIGN.md §4), written by
+// A small integer-level Q-SNN for the HLS tests (docs/spec.md §4), written by
 // hand: centered pixels into an int8 convolution, a LIF firing on the full
 // current (L = 1), a binary convolution on spikes joined with an identity
 // shortcut, a LIF firing on the quantized membrane (L = 7, 4-bit state),

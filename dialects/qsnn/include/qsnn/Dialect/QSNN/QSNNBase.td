@@ -1,7 +1,7 @@
 //===- QSNNBase.td - qsnn dialect definition ---------------*- tablegen -*-===//
 //
 // The qsnn dialect models Quantized Spiking Neural Networks: 1-bit synaptic
-// weights and k-bit membrane potentials (DESIGN.md §3-§6).
+// weights and k-bit membrane potentials (docs/spec.md §3-§6).
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,6 +1,6 @@
 //===- QSNNIntegerOps.td - qsnn integer-level operations ---*- tablegen -*-===//
 //
-// The deployed Q-SNN of DESIGN.md §4: exact integer arithmetic that every
+// The deployed Q-SNN of docs/spec.md §4: exact integer arithmetic that every
 // backend reproduces bit for bit. quantize-to-integer produces these ops
 // from the float level; spikes are i1, synaptic sums i32, membrane currents
 // i64 in units of Delta * 2^-F (Delta = alpha_u / L).

@@ -1,7 +1,7 @@
 //===- QSNNOps.td - qsnn float-level operations ------------*- tablegen -*-===//
 //
-// Float-level ops: the trained Q-SNN exactly as DESIGN.md §3 (eval mode)
-// defines it. Integer-level ops (DESIGN.md §4) are lowered from these.
+// Float-level ops: the trained Q-SNN exactly as docs/spec.md §3 (eval mode)
+// defines it. Integer-level ops (docs/spec.md §4) are lowered from these.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,7 +26,7 @@ def QSNN_NormalizeOp : QSNN_ShapedOp<"normalize"> {
   let description = [{
     `x = (p - zero_point[c]) * scale[c]` with `c` the dimension-1 index. The
     zero points are integers so that the first layer can run on integer
-    pixel sums (DESIGN.md §4). Both arrays have one entry per channel.
+    pixel sums (docs/spec.md §4). Both arrays have one entry per channel.
 
     ```mlir
     %x = qsnn.normalize %pixels {zero_point = array<i64: 73>,
