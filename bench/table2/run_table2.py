@@ -343,7 +343,10 @@ def print_table(rows):
 def main():
     parser = argparse.ArgumentParser(
         description="Reproduce Table 2 of the Q-SNN paper (docs/table2.md).")
-    build = os.environ.get("QSNN_BUILD_DIR", "/work/main/build")
+    # The build tree of this checkout unless told otherwise.
+    source = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    build = os.environ.get("QSNN_BUILD_DIR", os.path.join(source, "build"))
     parser.add_argument("--train", default=os.path.join(build, "bin",
                                                         "qsnn-train"))
     parser.add_argument("--compile", default=os.path.join(build, "bin",

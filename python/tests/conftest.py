@@ -1,9 +1,10 @@
 """Shared fixtures: where qsnn's binaries are, and a real (tiny) training
 run, its export and compiled artifacts, made once per test session.
 
-Binaries come from $QSNN_BUILD_DIR (default /work/main/build, CTest passes
-its own build tree). Tests that need a binary the build lacks (qsnn-train
-is optional: QSNN_ENABLE_TRAIN) are skipped with a reason naming it.
+Binaries come from $QSNN_BUILD_DIR (default: build/ of this source tree;
+CTest passes its own build tree). Tests that need a binary the build lacks
+(qsnn-train is optional: QSNN_ENABLE_TRAIN) are skipped with a reason
+naming it.
 """
 import json
 import os
@@ -14,7 +15,7 @@ import pytest
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE_DIR = os.path.dirname(PYTHON_DIR)
-BUILD_DIR = os.environ.get("QSNN_BUILD_DIR", "/work/main/build")
+BUILD_DIR = os.environ.get("QSNN_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
 
 if PYTHON_DIR not in sys.path:
     sys.path.insert(0, PYTHON_DIR)
