@@ -31,4 +31,12 @@ function(qsnn_add_mlir_tool name)
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   qsnn_mlir_target(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LINK} MLIR LLVM)
+  qsnn_check_depends(${name})
+endfunction()
+
+# qsnn_check_depends(targets...): targets the test suites run, so that
+# `ninja check-qsnn` rebuilds them before it tests (no stale binary is
+# ever tested).
+function(qsnn_check_depends)
+  set_property(GLOBAL APPEND PROPERTY QSNN_CHECK_DEPENDS ${ARGN})
 endfunction()
