@@ -83,11 +83,14 @@ FailureOr<TensorDescription> describeTensor(Operation *anchor, Type type,
     return anchor->emitError() << fallbackName << " has element type "
                                << element << "; the ABI knows ui8, f32 and i64";
   desc.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
-  auto name = attrs ? attrs.getAs<StringAttr>("qsnn.name") : StringAttr();
+  auto name =
+      attrs ? attrs.getAs<StringAttr>(QSNNDialect::NameAttrHelper::getNameStr())
+            : StringAttr();
   desc.name = name ? name.str() : fallbackName.str();
   desc.batchDim = tensor.getRank() > 0 ? defaultBatchDim : -1;
-  if (auto batchDim =
-          attrs ? attrs.getAs<IntegerAttr>("qsnn.batch_dim") : IntegerAttr()) {
+  if (auto batchDim = attrs ? attrs.getAs<IntegerAttr>(
+                                  QSNNDialect::BatchDimAttrHelper::getNameStr())
+                            : IntegerAttr()) {
     desc.batchDim = batchDim.getInt();
     if (desc.batchDim < -1 || desc.batchDim >= tensor.getRank())
       return anchor->emitError() << fallbackName << " has qsnn.batch_dim "
@@ -99,7 +102,9 @@ FailureOr<TensorDescription> describeTensor(Operation *anchor, Type type,
 /// qsnn.time_steps of the module, else the largest `time_steps` attribute of
 /// any op (encode, lif, readout), else 1.
 int64_t findTimeSteps(ModuleOp module) {
-  if (auto attr = module->getAttrOfType<IntegerAttr>("qsnn.time_steps"))
+  if (IntegerAttr attr = QSNNDialect::get(module.getContext())
+                             .getTimeStepsAttrHelper()
+                             .getAttr(module))
     return attr.getInt();
   int64_t steps = 1;
   module.walk([&](Operation *op) {
@@ -125,11 +130,12 @@ FailureOr<ModelDescription> qsnn::describeModel(ModuleOp module,
   ModelDescription desc;
   desc.name = symbolPrefix.str();
   desc.functionName = functionName.str();
-  if (auto attr = module->getAttrOfType<StringAttr>("qsnn.model_name"))
+  QSNNDialect &qsnn = QSNNDialect::get(module.getContext());
+  if (StringAttr attr = qsnn.getModelNameAttrHelper().getAttr(module))
     desc.modelName = attr.str();
-  if (auto attr = module->getAttrOfType<StringAttr>("qsnn.input_kind"))
+  if (StringAttr attr = qsnn.getInputKindAttrHelper().getAttr(module))
     desc.inputKind = attr.str();
-  if (auto names = module->getAttrOfType<ArrayAttr>("qsnn.class_names"))
+  if (ArrayAttr names = qsnn.getClassNamesAttrHelper().getAttr(module))
     for (Attribute name : names)
       if (auto string = dyn_cast<StringAttr>(name))
         desc.classNames.push_back(string.str());
@@ -140,7 +146,7 @@ FailureOr<ModelDescription> qsnn::describeModel(ModuleOp module,
   // samples in dimension 0 of static images [N, C, H, W] and logits [N, K],
   // and in dimension 1 of event frames [T, N, ...]. Any other model runs on
   // exactly its shapes (-1).
-  bool isQSNNModel = module->hasAttr("qsnn.time_steps");
+  bool isQSNNModel = qsnn.getTimeStepsAttrHelper().isAttrPresent(module);
   int64_t inputBatchDim =
       !isQSNNModel ? -1 : (desc.inputKind == "events" ? 1 : 0);
   int64_t outputBatchDim = isQSNNModel ? 0 : -1;

@@ -97,8 +97,10 @@ struct ExposeSpikesPass : qsnn::impl::ExposeSpikesBase<ExposeSpikesPass> {
           findName(op->getLoc()).value_or("lif" + std::to_string(index));
       ret->insertOperands(ret->getNumOperands(), spikes);
       NamedAttrList attrs;
-      attrs.append("qsnn.name", StringAttr::get(context, "spikes:" + name));
-      attrs.append("qsnn.batch_dim", builder.getI64IntegerAttr(1));
+      attrs.append(QSNNDialect::NameAttrHelper::getNameStr(),
+                   StringAttr::get(context, "spikes:" + name));
+      attrs.append(QSNNDialect::BatchDimAttrHelper::getNameStr(),
+                   builder.getI64IntegerAttr(1));
       func.insertResult(func.getNumResults(), spikes.getType(),
                         attrs.getDictionary(context));
     }

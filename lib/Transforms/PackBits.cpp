@@ -81,8 +81,8 @@ struct PackBinaryConv : OpRewritePattern<IConv2DOp> {
             packed[((y * kw + x) * words + word) * paddedOut + o].setBit(
                 c % wordBits);
           }
-    auto packedType = RankedTensorType::get(
-        {kh, kw, words, paddedOut}, rewriter.getIntegerType(wordBits));
+    auto packedType = RankedTensorType::get({kh, kw, words, paddedOut},
+                                            rewriter.getIntegerType(wordBits));
     Value packedWeights = rewriter.create<arith::ConstantOp>(
         op.getLoc(), DenseIntElementsAttr::get(packedType, packed));
     // A 2x2 sum pool of spikes read only here folds into the convolution:
@@ -101,8 +101,9 @@ struct PackBinaryConv : OpRewritePattern<IConv2DOp> {
         op.getLoc(), resultType, input, packedWeights,
         rewriter.getI64IntegerAttr(*planes), op.getStridesAttr(),
         op.getPaddingAttr(), inputPool);
-    if (Attribute bits = op->getAttr("qsnn.acc_bits"))
-      packedConv->setAttr("qsnn.acc_bits", bits);
+    auto accBits = QSNNDialect::get(op->getContext()).getAccBitsAttrHelper();
+    if (IntegerAttr bits = accBits.getAttr(op))
+      accBits.setAttr(packedConv, bits);
     rewriter.replaceOp(op, packedConv.getResult());
     return success();
   }
@@ -112,8 +113,8 @@ struct PackBitsPass : qsnn::impl::PackBitsBase<PackBitsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<PackBinaryConv>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

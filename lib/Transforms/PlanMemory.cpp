@@ -6,6 +6,7 @@
 // placement of each buffer beside the ones it is live with.
 //
 //===----------------------------------------------------------------------===//
+#include "qsnn/Dialect/QSNN/QSNNDialect.h"
 #include "qsnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -20,6 +21,7 @@ namespace mlir::qsnn {
 } // namespace mlir::qsnn
 
 using namespace mlir;
+using namespace mlir::qsnn;
 
 namespace {
 
@@ -172,8 +174,11 @@ void PlanMemoryPass::runOnOperation() {
   func.insertArgument(
       index, workspaceType,
       DictionaryAttr::get(
-          context, {NamedAttribute(StringAttr::get(context, "qsnn.workspace"),
-                                   UnitAttr::get(context))}),
+          context,
+          {NamedAttribute(
+              StringAttr::get(context,
+                              QSNNDialect::WorkspaceAttrHelper::getNameStr()),
+              UnitAttr::get(context))}),
       func.getLoc());
   Value workspace = func.getArgument(index);
   for (Buffer &buffer : buffers) {
@@ -188,11 +193,15 @@ void PlanMemoryPass::runOnOperation() {
   func.walk([](memref::DeallocOp dealloc) { dealloc.erase(); });
 
   Builder builder(context);
-  func->setAttr("qsnn.workspace_bytes", builder.getI64IntegerAttr(total));
-  func->setAttr("qsnn.activation_bytes",
-                builder.getI64IntegerAttr(peakActivations));
-  func->setAttr("qsnn.scratch_bytes", builder.getI64IntegerAttr(peakScratch));
-  func->setAttr("qsnn.unplanned_bytes", builder.getI64IntegerAttr(unplanned));
+  QSNNDialect &qsnn = QSNNDialect::get(context);
+  qsnn.getWorkspaceBytesAttrHelper().setAttr(func,
+                                             builder.getI64IntegerAttr(total));
+  qsnn.getActivationBytesAttrHelper().setAttr(
+      func, builder.getI64IntegerAttr(peakActivations));
+  qsnn.getScratchBytesAttrHelper().setAttr(
+      func, builder.getI64IntegerAttr(peakScratch));
+  qsnn.getUnplannedBytesAttrHelper().setAttr(
+      func, builder.getI64IntegerAttr(unplanned));
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "QuantizeToInteger.h"
+#include "qsnn/Analysis/IntegerRanges.h"
 #include "qsnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -130,6 +131,7 @@ LogicalResult FunctionConverter::run() {
   for (Operation *op : llvm::reverse(ops))
     if (op != func && isOpTriviallyDead(op))
       op->erase();
+  annotateAccumulatorBits(func);
   return success();
 }
 
@@ -217,7 +219,6 @@ LogicalResult FunctionConverter::visitNormalize(NormalizeOp op) {
     scale.push_back(asFloat32(s));
   auto center =
       builder.create<ICenterOp>(op.getLoc(), op.getInput(), op.getZeroPoint());
-  center->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(16));
   bool nonNegative =
       llvm::all_of(op.getZeroPoint(), [](int64_t zp) { return zp == 0; });
   define(op, IntTensor{center, scale, 1, bound, 0, false, nonNegative});
@@ -334,8 +335,6 @@ LogicalResult FunctionConverter::visitAvgPool(AvgPool2DOp op) {
       op.getPaddingAttr());
   for (Bound &b : result.bound)
     b = mulBounds(b, window);
-  pool->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(signedBits(
-                                  *llvm::max_element(result.bound))));
   result.value = pool;
   result.divisor *= window;
   define(op, std::move(result));
@@ -371,8 +370,6 @@ LogicalResult FunctionConverter::visitGlobalAvgPool(GlobalAvgPoolOp op) {
   auto pool = builder.create<ISumPool2DOp>(op.getLoc(), result.value, kernel);
   for (Bound &b : result.bound)
     b = mulBounds(b, window);
-  pool->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(signedBits(
-                                  *llvm::max_element(result.bound))));
   result.value = pool;
   result.divisor *= window;
   define(op, std::move(result));

@@ -61,9 +61,6 @@ std::string formatDouble(double value);
 constexpr Bound kI32Max = 2147483647;
 constexpr Bound kI64Max = 9223372036854775807ULL;
 
-/// Discardable attribute with the accumulator width every created integer
-/// op needs (bits of a signed integer holding all of its values).
-constexpr const char kAccBitsAttr[] = "qsnn.acc_bits";
 
 /// Round half to even in double (the default rounding mode), as Python's
 /// round() and numpy do.

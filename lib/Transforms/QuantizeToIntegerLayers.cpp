@@ -111,7 +111,6 @@ IntTensor quantize::widenRawBytes(OpBuilder &builder, Location loc,
   SmallVector<int64_t> zeros(type.getDimSize(1), 0);
   IntTensor widened = tensor;
   auto center = builder.create<ICenterOp>(loc, tensor.value, zeros);
-  center->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(16));
   widened.value = center;
   widened.rawBytes = false;
   return widened;
@@ -232,7 +231,6 @@ FailureOr<Current> quantize::emitSynapticLayer(OpBuilder &builder,
                                      perInputChannel);
   else
     sums = builder.create<ILinearOp>(layer->getLoc(), input.value, weights);
-  sums->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(signedBits(largest)));
 
   // a = s * sc / divisor in this order, as reference.py computes it.
   Term term;

@@ -105,8 +105,6 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
              << signedBits(termMax) << " bits)";
     auto affine = builder.create<IAffineOp>(loc, term.sums, multipliers, biases,
                                             fracBits, term.perInputChannel);
-    affine->setAttr(kAccBitsAttr,
-                    builder.getI64IntegerAttr(signedBits(termMax)));
     Value value = affine;
     if (term.pendingSteps > 0)
       value = builder.create<EncodeOp>(loc, value, term.pendingSteps);
@@ -120,7 +118,6 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
              << "accumulator may overflow i64: the joined current can reach "
              << formatBound(joined) << " (" << signedBits(joined) << " bits)";
     auto add = builder.create<AddOp>(loc, result.value, value);
-    add->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(signedBits(joined)));
     result.value = add;
   }
   return result;
@@ -188,8 +185,6 @@ FailureOr<Value> quantize::emitIntegerLIF(OpBuilder &builder, LIFOp lif,
       builder.getI64IntegerAttr(static_cast<int64_t>(tauQ)),
       builder.getI64IntegerAttr(static_cast<int64_t>(threshold)),
       builder.getI64IntegerAttr(levels), lif.getFireOnAttr());
-  ilif->setAttr(kAccBitsAttr,
-                builder.getI64IntegerAttr(signedBits(accumulator)));
   return ilif.getResult();
 }
 
@@ -210,6 +205,5 @@ FailureOr<Value> quantize::emitIntegerReadout(OpBuilder &builder,
            << signedBits(total) << " bits)";
   auto ireadout = builder.create<IReadoutOp>(readout.getLoc(), g->value, steps,
                                              g->fracBits);
-  ireadout->setAttr(kAccBitsAttr, builder.getI64IntegerAttr(signedBits(total)));
   return ireadout.getResult();
 }

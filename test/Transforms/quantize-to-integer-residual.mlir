@@ -13,8 +13,10 @@
 //   A_main = 0.75 * 2^23 = 6291456, A_proj = 2^23 = 8388608
 //   B = (-0.25 + 0.75) / 0.5 * 2^23 = 8388608 on the first term, 0 after
 //   tau_q = 2^22 = 4194304; theta_g = ceil(2 * 2^23) = 16777216
-//   bits: main 6291456 + 8388608 = 14680064 (25), projection 8388608 (25),
-//   sum 23068672 (26), LIF + 4194304 * 3 + 2^22 = 39845888 (27).
+//   bits (exact ranges, docs/spec.md §4.13): main 6291456 * [0, 1] + 8388608
+//   in [8388608, 14680064] (25); projection (weight -1) 8388608 * [-1, 0]
+//   (24); sum [0, 14680064] (25); LIF + 4194304 * [-3, 3] + 2^22 up to
+//   31457280 (26).
 // Identity residual into LIF 3 (k=4 signed: L = 7, alpha 1.75, Delta = 0.25):
 //   main: binary, alpha_w 0.125: a/Delta = 0.5; identity: 1/Delta = 4
 //   shared F = 23 - floor(log2 4) = 21; A_main = 0.5 * 2^21 = 1048576;
@@ -27,9 +29,9 @@
 // CHECK: %[[C1:.*]] = qsnn.iconv2d %[[S1]]
 // CHECK: %[[C2:.*]] = qsnn.iconv2d %[[S1]]
 // CHECK: %[[G1:.*]] = qsnn.iaffine %[[C1]] {bias = array<i64: 8388608>, frac_bits = 23 : i64, multiplier = array<i64: 6291456>, qsnn.acc_bits = 25 : i64}
-// CHECK: %[[G2:.*]] = qsnn.iaffine %[[C2]] {bias = array<i64: 0>, frac_bits = 23 : i64, multiplier = array<i64: 8388608>, qsnn.acc_bits = 25 : i64}
-// CHECK: %[[J1:.*]] = qsnn.add %[[G1]], %[[G2]] {qsnn.acc_bits = 26 : i64} : tensor<1x1x1x1xi64>
-// CHECK: %[[S2:.*]] = qsnn.ilif %[[J1]] {fire_on = #qsnn<fire_on full>, frac_bits = 23 : i64, levels = 3 : i64, qsnn.acc_bits = 27 : i64, tau_q = 4194304 : i64, threshold = 16777216 : i64, time_steps = 1 : i64}
+// CHECK: %[[G2:.*]] = qsnn.iaffine %[[C2]] {bias = array<i64: 0>, frac_bits = 23 : i64, multiplier = array<i64: 8388608>, qsnn.acc_bits = 24 : i64}
+// CHECK: %[[J1:.*]] = qsnn.add %[[G1]], %[[G2]] {qsnn.acc_bits = 25 : i64} : tensor<1x1x1x1xi64>
+// CHECK: %[[S2:.*]] = qsnn.ilif %[[J1]] {fire_on = #qsnn<fire_on full>, frac_bits = 23 : i64, levels = 3 : i64, qsnn.acc_bits = 26 : i64, tau_q = 4194304 : i64, threshold = 16777216 : i64, time_steps = 1 : i64}
 // CHECK: %[[C3:.*]] = qsnn.iconv2d %[[S2]]
 // CHECK: %[[G3:.*]] = qsnn.iaffine %[[C3]] {bias = array<i64: 0>, frac_bits = 21 : i64, multiplier = array<i64: 1048576>, qsnn.acc_bits = 22 : i64}
 // CHECK: %[[GI:.*]] = qsnn.iaffine %[[S2]] {bias = array<i64: 0>, frac_bits = 21 : i64, multiplier = array<i64: 8388608>, qsnn.acc_bits = 25 : i64} : tensor<1x1x1x1xi1> -> tensor<1x1x1x1xi64>
@@ -68,13 +70,13 @@ func.func @residuals(%p: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf32> {
 //   a = [0.0625, 0.03125]: F = 23 - floor(log2 0.0625) = 27
 //   A = [2^23, 2^22] = [8388608, 4194304]
 //   B = [0.5 * 2^27, -0.25 * 2^27] = [67108864, -33554432]
-//   bits: sums <= 1+2+3+4 = 10, 5+6+7+8 = 26 (6); |g| <= 8388608 * 10 +
-//   67108864 = 150994944 (29); z over T = 2: 301989888 (30).
+//   bits: sums in [0, 10] and [-12, 14] (5); g0 = 8388608 * [0, 10] +
+//   67108864 up to 150994944 (29); z over T = 2: 301989888 (30).
 // CHECK-LABEL: func.func @readout
 // CHECK-SAME: -> tensor<1x2xi64>
 // CHECK: %[[F:.*]] = qsnn.flatten %{{.*}} : tensor<2x1x2x2xi1> -> tensor<2x4xi1>
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[\[}}1, 2, 3, 4], [-5, 6, -7, 8]]> : tensor<2x4xi8>
-// CHECK: %[[C:.*]] = qsnn.ilinear %[[F]], %[[W]] {qsnn.acc_bits = 6 : i64} : (tensor<2x4xi1>, tensor<2x4xi8>) -> tensor<2x2xi32>
+// CHECK: %[[C:.*]] = qsnn.ilinear %[[F]], %[[W]] {qsnn.acc_bits = 5 : i64} : (tensor<2x4xi1>, tensor<2x4xi8>) -> tensor<2x2xi32>
 // CHECK: %[[G:.*]] = qsnn.iaffine %[[C]] {bias = array<i64: 67108864, -33554432>, frac_bits = 27 : i64, multiplier = array<i64: 8388608, 4194304>, qsnn.acc_bits = 29 : i64} : tensor<2x2xi32> -> tensor<2x2xi64>
 // CHECK: %[[Z:.*]] = qsnn.ireadout %[[G]] {frac_bits = 27 : i64, qsnn.acc_bits = 30 : i64, time_steps = 2 : i64} : tensor<2x2xi64> -> tensor<1x2xi64>
 // CHECK: return %[[Z]] : tensor<1x2xi64>
@@ -100,14 +102,15 @@ func.func @readout(%p: tensor<1x1x2x2xui8>) -> tensor<1x2xf32> {
 //   A = [2^23, 2^22, 2^22, 2^21] = [8388608, 4194304, 4194304, 2097152]
 //   B = [0, 2^26] = [0, 67108864]; tau_q = 2^25 = 33554432;
 //   theta_g = 2^26 = 67108864
-//   bits: |p - 10| <= 245, |p - 20| <= 235; sums (o,c) <= 3*245 = 735,
-//   4*235 = 940, 245, 2*235 = 470 (11); |g0| <= 8388608 * 735 +
-//   4194304 * 940 = 10108272640 (35); LIF + 2^25 + 2^25 (35).
+//   bits: p - 10 in [-10, 245] (9), p - 20 in [-20, 235]; sums (o, c):
+//   3x0 in [-30, 735], -4x1 in [-940, 80], x0, 2x1 (11 bits); g0 =
+//   8388608 * [-30, 735] + 4194304 * [-940, 80] in [-4194304000,
+//   6501171200] (34); LIF: + 2^25 * [-1, 1] + 2^25 (34).
 // CHECK-LABEL: func.func @per_input_channel
-// CHECK: %[[X:.*]] = qsnn.icenter %arg0 {qsnn.acc_bits = 16 : i64, zero_point = array<i64: 10, 20>}
+// CHECK: %[[X:.*]] = qsnn.icenter %arg0 {qsnn.acc_bits = 9 : i64, zero_point = array<i64: 10, 20>}
 // CHECK: %[[C:.*]] = qsnn.iconv2d %[[X]], %{{.*}} {per_input_channel = true, qsnn.acc_bits = 11 : i64} : (tensor<1x2x1x1xi16>, tensor<2x2x1x1xi8>) -> tensor<1x2x2x1x1xi32>
-// CHECK: %[[G:.*]] = qsnn.iaffine %[[C]] {bias = array<i64: 0, 67108864>, frac_bits = 26 : i64, multiplier = array<i64: 8388608, 4194304, 4194304, 2097152>, per_input_channel = true, qsnn.acc_bits = 35 : i64} : tensor<1x2x2x1x1xi32> -> tensor<1x2x1x1xi64>
-// CHECK: qsnn.ilif %[[G]] {fire_on = #qsnn<fire_on full>, frac_bits = 26 : i64, levels = 1 : i64, qsnn.acc_bits = 35 : i64, tau_q = 33554432 : i64, threshold = 67108864 : i64, time_steps = 1 : i64}
+// CHECK: %[[G:.*]] = qsnn.iaffine %[[C]] {bias = array<i64: 0, 67108864>, frac_bits = 26 : i64, multiplier = array<i64: 8388608, 4194304, 4194304, 2097152>, per_input_channel = true, qsnn.acc_bits = 34 : i64} : tensor<1x2x2x1x1xi32> -> tensor<1x2x1x1xi64>
+// CHECK: qsnn.ilif %[[G]] {fire_on = #qsnn<fire_on full>, frac_bits = 26 : i64, levels = 1 : i64, qsnn.acc_bits = 34 : i64, tau_q = 33554432 : i64, threshold = 67108864 : i64, time_steps = 1 : i64}
 func.func @per_input_channel(%p: tensor<1x2x1x1xui8>) -> tensor<1x2x1x1xf32> {
   %x = qsnn.normalize %p {zero_point = array<i64: 10, 20>, scale = array<f64: 0.5, 0.25>} : tensor<1x2x1x1xui8> -> tensor<1x2x1x1xf32>
   %w = arith.constant dense<[[[[3.0]], [[-4.0]]], [[[1.0]], [[2.0]]]]> : tensor<2x2x1x1xf32>
@@ -125,7 +128,7 @@ func.func @per_input_channel(%p: tensor<1x2x1x1xui8>) -> tensor<1x2x1x1xf32> {
 // CHECK-LABEL: func.func @events
 // CHECK: %[[B:.*]] = tensor.bitcast %arg0 : tensor<2x1x1x2x2xui8> to tensor<2x1x1x2x2xi8>
 // CHECK: %[[M:.*]] = tensor.collapse_shape %[[B]] {{\[\[}}0, 1], [2], [3], [4]] : tensor<2x1x1x2x2xi8> into tensor<2x1x2x2xi8>
-// CHECK: %[[X:.*]] = qsnn.icenter %[[M]] {qsnn.acc_bits = 16 : i64, zero_point = array<i64: 0>} : tensor<2x1x2x2xi8> -> tensor<2x1x2x2xi16>
+// CHECK: %[[X:.*]] = qsnn.icenter %[[M]] {qsnn.acc_bits = 9 : i64, zero_point = array<i64: 0>} : tensor<2x1x2x2xi8> -> tensor<2x1x2x2xi16>
 // CHECK: %[[C:.*]] = qsnn.iconv2d %[[X]], %{{.*}} {qsnn.acc_bits = 11 : i64}
 // CHECK: qsnn.iaffine %[[C]] {bias = array<i64: 0>, frac_bits = 24 : i64, multiplier = array<i64: 8388608>
 // CHECK-NOT: linalg.generic

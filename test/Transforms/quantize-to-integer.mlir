@@ -5,9 +5,9 @@
 // A = rne(a / Delta * 2^F), B = rne(b / Delta * 2^F),
 // F = 24 - 1 - floor(log2 max |a / Delta|), tau_q = rne(tau * 2^F),
 // theta_g = ceil(theta / Delta * 2^F), theta_m = ceil(theta / Delta).
-// qsnn.acc_bits = bits of a signed integer holding every value (range
-// analysis: |c| <= sum |w| * max |x|, |g| <= sum |A| max |c| + |B|,
-// LIF: + tau_q * L + 2^(F-1)).
+// qsnn.acc_bits = bits of a signed integer holding every value, from exact
+// ranges (docs/spec.md §4.13): c in [sum of w*x over each tap's extreme],
+// g = A*c + B channel by channel, LIF: g + tau_q*[-L, L] + 2^(F-1).
 
 // First int8 layer on pixels with zero point 64 and scale 0.25, run once and
 // encoded afterwards. a = s * sc: a0 = 0.5 * 0.25 = 0.125,
@@ -18,13 +18,14 @@
 // B0 = rne(1 / 3 * 2^28 = 89478485.33) = 89478485
 // B1 = rne(-0.5 / 3 * 2^28 = -44739242.67) = -44739243
 // tau_q = 0.5 * 2^28 = 134217728; theta_g = ceil(2^28 / 3) = 89478486.
-// Ranges: |p - 64| <= 191; |c0| <= (1+2+3+4) * 191 = 1910 (12 bits),
-// |c1| <= (127+0+5+6) * 191 = 26358 (16 bits);
-// |g1| <= 2796203 * 26358 + 44739243 = 73747057917 (38 bits);
-// LIF: 134217728 + 73747057917 + 2^27 = 74015493373 (38 bits).
+// Ranges: p - 64 in [-64, 191] (9 bits); c0 = x0 - 2x1 + 3x2 + 4x3 in
+// [-894, 1656], c1 = -127x0 + 5x2 + 6x3 in [-24961, 10229] (16 bits);
+// g1 = 2796203 * c1 - 44739243 in [-69840762326, 28557621244] (38 bits);
+// LIF: g0 in [-9909742549, 18611525501], so g + 134217728 * [-1, 1] + 2^27
+// stays within 38 bits.
 // CHECK-LABEL: func.func @first_int8
 // CHECK-SAME: -> tensor<2x2x1x1xi1>
-// CHECK: %[[X:.*]] = qsnn.icenter %arg0 {qsnn.acc_bits = 16 : i64, zero_point = array<i64: 64>} : tensor<1x1x2x2xui8> -> tensor<1x1x2x2xi16>
+// CHECK: %[[X:.*]] = qsnn.icenter %arg0 {qsnn.acc_bits = 9 : i64, zero_point = array<i64: 64>} : tensor<1x1x2x2xui8> -> tensor<1x1x2x2xi16>
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}1, -2], [3, 4]]], {{\[\[\[}}-127, 0], [5, 6]]]]> : tensor<2x1x2x2xi8>
 // CHECK: %[[C:.*]] = qsnn.iconv2d %[[X]], %[[W]] {qsnn.acc_bits = 16 : i64} : (tensor<1x1x2x2xi16>, tensor<2x1x2x2xi8>) -> tensor<1x2x1x1xi32>
 // CHECK: %[[G:.*]] = qsnn.iaffine %[[C]] {bias = array<i64: 89478485, -44739243>, frac_bits = 28 : i64, multiplier = array<i64: 11184811, 2796203>, qsnn.acc_bits = 38 : i64} : tensor<1x2x1x1xi32> -> tensor<1x2x1x1xi64>
@@ -47,17 +48,18 @@ func.func @first_int8(%p: tensor<1x1x2x2xui8>) -> tensor<2x2x1x1xf32> {
 // A binary layer after a 2x2 average pool of spikes: the divisor 4 folds
 // into a = alpha_w * 1 / 4 = 0.5 / 4 = 0.125. k = 2 signed, alpha_u = 0.25:
 // Delta = 0.25, a/Delta = 0.5 -> F = 24; A = 0.5 * 2^24 = 8388608,
-// B = 0.125 / 0.25 * 2^24 = 8388608. Pooled spike counts <= 4 (4 bits);
-// binary sums <= 4 + 4 = 8 (5 bits); |g| <= 8388608 * 8 + 8388608 =
-// 75497472 (28 bits); LIF: + tau_q 8388608 * 1 + 2^23 = 92274688 (28 bits).
+// B = 0.125 / 0.25 * 2^24 = 8388608. Pooled spike counts in [0, 4] (4 bits);
+// binary sums p0 - p1 in [-4, 4] (4 bits); g = 8388608 * c + 8388608 in
+// [-25165824, 41943040] (27 bits); LIF: g + 8388608 * [-1, 1] + 2^23 in
+// [-25165824, 58720256] (27 bits).
 // theta_g = ceil(1 / 0.25 * 2^24) = 67108864.
 // CHECK-LABEL: func.func @binary_after_avg_pool
 // CHECK: %[[S1:.*]] = qsnn.ilif
 // CHECK: %[[P:.*]] = qsnn.isum_pool2d %[[S1]] {kernel = array<i64: 2, 2>, qsnn.acc_bits = 4 : i64, strides = array<i64: 2, 2>} : tensor<2x2x2x2xi1> -> tensor<2x2x1x1xi32>
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}1]], {{\[\[}}-1]]]]> : tensor<1x2x1x1xi8>
-// CHECK: %[[C:.*]] = qsnn.iconv2d %[[P]], %[[W]] {qsnn.acc_bits = 5 : i64} : (tensor<2x2x1x1xi32>, tensor<1x2x1x1xi8>) -> tensor<2x1x1x1xi32>
-// CHECK: %[[G:.*]] = qsnn.iaffine %[[C]] {bias = array<i64: 8388608>, frac_bits = 24 : i64, multiplier = array<i64: 8388608>, qsnn.acc_bits = 28 : i64}
-// CHECK: qsnn.ilif %[[G]] {fire_on = #qsnn<fire_on full>, frac_bits = 24 : i64, levels = 1 : i64, qsnn.acc_bits = 28 : i64, tau_q = 8388608 : i64, threshold = 67108864 : i64, time_steps = 2 : i64}
+// CHECK: %[[C:.*]] = qsnn.iconv2d %[[P]], %[[W]] {qsnn.acc_bits = 4 : i64} : (tensor<2x2x1x1xi32>, tensor<1x2x1x1xi8>) -> tensor<2x1x1x1xi32>
+// CHECK: %[[G:.*]] = qsnn.iaffine %[[C]] {bias = array<i64: 8388608>, frac_bits = 24 : i64, multiplier = array<i64: 8388608>, qsnn.acc_bits = 27 : i64}
+// CHECK: qsnn.ilif %[[G]] {fire_on = #qsnn<fire_on full>, frac_bits = 24 : i64, levels = 1 : i64, qsnn.acc_bits = 27 : i64, tau_q = 8388608 : i64, threshold = 67108864 : i64, time_steps = 2 : i64}
 func.func @binary_after_avg_pool(%p: tensor<1x1x2x2xui8>) -> tensor<2x1x1x1xf32> {
   %x = qsnn.normalize %p {zero_point = array<i64: 0>, scale = array<f64: 1.0>} : tensor<1x1x2x2xui8> -> tensor<1x1x2x2xf32>
   %e = qsnn.encode %x {time_steps = 2} : tensor<1x1x2x2xf32> -> tensor<2x1x2x2xf32>

@@ -150,7 +150,8 @@ LogicalResult Importer::buildSignature(func::FuncOp &func) {
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToEnd(entry);
   for (auto [i, name] : llvm::enumerate(argNames)) {
-    func.setArgAttr(i, "qsnn.name", b.getStringAttr(name));
+    func.setArgAttr(i, QSNNDialect::NameAttrHelper::getNameStr(),
+                    b.getStringAttr(name));
     // uint8 arguments are used through an i8 view (dropped if unused, as
     // when qsnn.normalize reads the argument itself).
     tensors[name].value =
@@ -343,7 +344,8 @@ LogicalResult Importer::finishOutputs(func::FuncOp func) {
   func.setFunctionType(b.getFunctionType(func.getArgumentTypes(),
                                          ValueRange(results).getTypes()));
   for (auto [i, name] : llvm::enumerate(names))
-    func.setResultAttr(i, "qsnn.name", b.getStringAttr(name));
+    func.setResultAttr(i, QSNNDialect::NameAttrHelper::getNameStr(),
+                       b.getStringAttr(name));
   return success();
 }
 

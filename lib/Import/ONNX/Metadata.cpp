@@ -47,6 +47,7 @@ parseClassNames(llvm::StringRef text) {
 }
 
 LogicalResult Importer::importMetadata(ModuleOp module) {
+  QSNNDialect &qsnnDialect = QSNNDialect::get(module.getContext());
   llvm::StringMap<std::string> meta;
   for (const onnx::StringStringEntryProto &entry : model.metadata_props())
     meta[entry.key()] = entry.value();
@@ -64,7 +65,8 @@ LogicalResult Importer::importMetadata(ModuleOp module) {
                         "integer, got '"
                      << it->second << "'";
     metaTimeSteps = steps;
-    module->setAttr("qsnn.time_steps", b.getI64IntegerAttr(steps));
+    qsnnDialect.getTimeStepsAttrHelper().setAttr(module,
+                                                 b.getI64IntegerAttr(steps));
   }
 
   std::string kind;
@@ -83,7 +85,7 @@ LogicalResult Importer::importMetadata(ModuleOp module) {
           input.type().tensor_type().shape().dim_size() == 5)
         kind = "events";
   }
-  module->setAttr("qsnn.input_kind", b.getStringAttr(kind));
+  qsnnDialect.getInputKindAttrHelper().setAttr(module, b.getStringAttr(kind));
 
   it = meta.find("qsnn.class_names");
   if (it != meta.end()) {
@@ -94,7 +96,8 @@ LogicalResult Importer::importMetadata(ModuleOp module) {
     SmallVector<Attribute> attrs;
     for (const std::string &name : *names)
       attrs.push_back(b.getStringAttr(name));
-    module->setAttr("qsnn.class_names", b.getArrayAttr(attrs));
+    qsnnDialect.getClassNamesAttrHelper().setAttr(module,
+                                                  b.getArrayAttr(attrs));
   }
 
   // Graph inputs made constants by --bind-input, in graph order.
@@ -103,11 +106,14 @@ LogicalResult Importer::importMetadata(ModuleOp module) {
     if (options.boundInputs.count(input.name()))
       bound.push_back(b.getStringAttr(input.name()));
   if (!bound.empty())
-    module->setAttr("qsnn.bound_inputs", b.getArrayAttr(bound));
+    qsnnDialect.getBoundInputsAttrHelper().setAttr(module,
+                                                   b.getArrayAttr(bound));
 
-  module->setAttr("qsnn.model_name", b.getStringAttr(model.graph().name()));
+  qsnnDialect.getModelNameAttrHelper().setAttr(
+      module, b.getStringAttr(model.graph().name()));
   auto opset = opsets.find("");
   if (opset != opsets.end())
-    module->setAttr("qsnn.opset", b.getI64IntegerAttr(opset->second));
+    qsnnDialect.getOpsetAttrHelper().setAttr(
+        module, b.getI64IntegerAttr(opset->second));
   return success();
 }

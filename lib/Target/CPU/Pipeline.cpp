@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - the CPU lowering pipeline ---------------------------===//
 #include "qsnn/Target/CPU/Pipeline.h"
 
+#include "qsnn/Dialect/QSNN/QSNNDialect.h"
 #include "qsnn/Target/CPU/Passes.h"
 #include "qsnn/Transforms/Passes.h"
 
@@ -126,10 +127,7 @@ int64_t countWeightBytes(ModuleOp module) {
   return bytes;
 }
 
-int64_t readI64(func::FuncOp func, StringRef name) {
-  auto attr = func->getAttrOfType<IntegerAttr>(name);
-  return attr ? attr.getInt() : 0;
-}
+int64_t valueOr0(IntegerAttr attr) { return attr ? attr.getInt() : 0; }
 
 /// The workspace figures qsnn-plan-memory left on the entry function.
 LogicalResult readMemoryPlan(ModuleOp module, ModelDescription &description) {
@@ -138,10 +136,14 @@ LogicalResult readMemoryPlan(ModuleOp module, ModelDescription &description) {
     return failure();
   MemoryPlan &plan = description.memory;
   plan.weightBytes = countWeightBytes(module);
-  plan.workspaceBytes = readI64(func, "qsnn.workspace_bytes");
-  plan.activationBytes = readI64(func, "qsnn.activation_bytes");
-  plan.scratchBytes = readI64(func, "qsnn.scratch_bytes");
-  plan.unplannedBytes = readI64(func, "qsnn.unplanned_bytes");
+  QSNNDialect &qsnn = QSNNDialect::get(module.getContext());
+  plan.workspaceBytes =
+      valueOr0(qsnn.getWorkspaceBytesAttrHelper().getAttr(func));
+  plan.activationBytes =
+      valueOr0(qsnn.getActivationBytesAttrHelper().getAttr(func));
+  plan.scratchBytes = valueOr0(qsnn.getScratchBytesAttrHelper().getAttr(func));
+  plan.unplannedBytes =
+      valueOr0(qsnn.getUnplannedBytesAttrHelper().getAttr(func));
   return success();
 }
 

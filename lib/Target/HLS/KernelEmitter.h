@@ -33,10 +33,8 @@
 
 namespace mlir::qsnn::hls {
 
-/// The prefix of the FusedLoc metadata that annotateLayers sets.
-inline constexpr llvm::StringLiteral kLayerPrefix = "qsnn.layer ";
-
-/// "L3_iconv2d" and its description from the first layer tag in `loc`.
+/// The tag ("L3_iconv2d") and source op of the first `#qsnn.layer` in the
+/// metadata of `loc` (annotateLayers sets them).
 std::optional<std::pair<std::string, std::string>> findLayer(Location loc);
 
 struct Root {

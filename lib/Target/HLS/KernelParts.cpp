@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "KernelEmitter.h"
 
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -33,8 +35,7 @@ std::string hls::literal(int64_t value) {
 }
 
 bool hls::isStandardWidth(unsigned width) {
-  return width == 1 || width == 8 || width == 16 || width == 32 ||
-         width == 64;
+  return width == 1 || width == 8 || width == 16 || width == 32 || width == 64;
 }
 
 std::string hls::scalarType(Type type) {
@@ -55,13 +56,11 @@ hls::findLayer(Location loc) {
   std::optional<std::pair<std::string, std::string>> found;
   loc->walk([&](Location inner) {
     auto fused = dyn_cast<FusedLoc>(inner);
-    auto text = fused ? dyn_cast_or_null<StringAttr>(fused.getMetadata())
-                      : StringAttr();
-    if (!text || !text.getValue().starts_with(kLayerPrefix))
+    auto layer =
+        fused ? dyn_cast_or_null<LayerAttr>(fused.getMetadata()) : LayerAttr();
+    if (!layer)
       return WalkResult::advance();
-    auto [tag, description] =
-        text.getValue().drop_front(kLayerPrefix.size()).split(": ");
-    found = std::make_pair(tag.str(), description.str());
+    found = std::make_pair(layer.getTag().str(), layer.getSource().str());
     return WalkResult::interrupt();
   });
   return found;
@@ -92,9 +91,9 @@ unsigned KernelEmitter::addLocal(Operation *op, MemRefType type) {
   root.size = type.getNumElements();
   std::string text;
   llvm::raw_string_ostream(text) << type;
-  root.comment = text + (membrane ? ", " + std::to_string(width) +
-                                        "-bit membrane state"
-                                  : "");
+  root.comment =
+      text +
+      (membrane ? ", " + std::to_string(width) + "-bit membrane state" : "");
   stats.ramBits += root.size * width;
   if (membrane)
     stats.membraneRamBits += root.size * width;
@@ -125,13 +124,13 @@ LogicalResult KernelEmitter::collectInterface() {
     unsigned width = memref.getElementTypeBitWidth();
     unsigned expected = i == 1 ? 64 : 8;
     if (width != expected)
-      return func.emitError("HLS: argument ")
-             << i << " must hold " << (i == 1 ? "int64 logits" : "uint8 "
-                                                                  "input")
-             << ", got " << memref;
+      return func.emitError("HLS: argument ") << i << " must hold "
+                                              << (i == 1 ? "int64 logits"
+                                                         : "uint8 "
+                                                           "input")
+                                              << ", got " << memref;
     Root root;
-    root.kind = i == 0 ? Root::Input : i == 1 ? Root::Output
-                                              : Root::Workspace;
+    root.kind = i == 0 ? Root::Input : i == 1 ? Root::Output : Root::Workspace;
     root.name = i == 0 ? "in" : i == 1 ? "out" : "workspace";
     root.element = memref.getElementType();
     root.size = memref.getNumElements();
@@ -146,16 +145,16 @@ LogicalResult KernelEmitter::collectInterface() {
   return success();
 }
 
-LogicalResult KernelEmitter::collectGlobal(memref::GetGlobalOp op,
-                                           View &view) {
+LogicalResult KernelEmitter::collectGlobal(memref::GetGlobalOp op, View &view) {
   auto [it, inserted] = globalRoots.try_emplace(op.getName(), roots.size());
   view.root = it->second;
   if (!inserted)
     return success();
   auto global = module.lookupSymbol<memref::GlobalOp>(op.getNameAttr());
-  auto values = global ? dyn_cast_or_null<DenseIntElementsAttr>(
-                             global.getInitialValueAttr())
-                       : DenseIntElementsAttr();
+  auto values =
+      global
+          ? dyn_cast_or_null<DenseIntElementsAttr>(global.getInitialValueAttr())
+          : DenseIntElementsAttr();
   if (!global || !global.getConstant() || !values)
     return op.emitError("HLS: only constant integer globals are supported "
                         "(ROM arrays)");
@@ -177,8 +176,9 @@ LogicalResult KernelEmitter::collectGlobal(memref::GetGlobalOp op,
                 llvm::all_of(values.getValues<APInt>(), [](const APInt &v) {
                   return v.getSExtValue() == 1 || v.getSExtValue() == -1;
                 });
-  stats.romBits += root.packed ? llvm::alignTo(root.size, 64)
-                               : root.size * root.element.getIntOrFloatBitWidth();
+  stats.romBits += root.packed
+                       ? llvm::alignTo(root.size, 64)
+                       : root.size * root.element.getIntOrFloatBitWidth();
   roots.push_back(root);
   return success();
 }
@@ -196,19 +196,23 @@ LogicalResult KernelEmitter::emitMemRef(Operation *op) {
     return view;
   };
   return TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](memref::LoadOp load) -> LogicalResult { return emitLoad(load); })
-      .Case([&](memref::StoreOp store) -> LogicalResult { return emitStore(store); })
-      .Case<memref::AllocOp, memref::AllocaOp>([&](Operation *alloc) -> LogicalResult {
-        auto type = cast<MemRefType>(alloc->getResult(0).getType());
-        if (!type.hasStaticShape() || !type.getLayout().isIdentity())
-          return alloc->emitError("HLS: buffers need a static shape");
-        View view;
-        view.root = addLocal(alloc, type);
-        view.shape.assign(type.getShape().begin(), type.getShape().end());
-        view.strides = contiguousStrides(view.shape);
-        views[alloc->getResult(0)] = view;
-        return success();
+      .Case(
+          [&](memref::LoadOp load) -> LogicalResult { return emitLoad(load); })
+      .Case([&](memref::StoreOp store) -> LogicalResult {
+        return emitStore(store);
       })
+      .Case<memref::AllocOp, memref::AllocaOp>(
+          [&](Operation *alloc) -> LogicalResult {
+            auto type = cast<MemRefType>(alloc->getResult(0).getType());
+            if (!type.hasStaticShape() || !type.getLayout().isIdentity())
+              return alloc->emitError("HLS: buffers need a static shape");
+            View view;
+            view.root = addLocal(alloc, type);
+            view.shape.assign(type.getShape().begin(), type.getShape().end());
+            view.strides = contiguousStrides(view.shape);
+            views[alloc->getResult(0)] = view;
+            return success();
+          })
       .Case([&](memref::ViewOp viewOp) -> LogicalResult {
         // A planned workspace slice: its own array in the kernel.
         auto type = viewOp.getType();
@@ -241,9 +245,9 @@ LogicalResult KernelEmitter::emitMemRef(Operation *op) {
           if (auto attr = dyn_cast<Attribute>(offset))
             view.offset += cast<IntegerAttr>(attr).getInt() * stride;
           else
-            view.terms.push_back(scalars.lookup(cast<Value>(offset)) +
-                                 (stride == 1 ? ""
-                                              : " * " + std::to_string(stride)));
+            view.terms.push_back(
+                scalars.lookup(cast<Value>(offset)) +
+                (stride == 1 ? "" : " * " + std::to_string(stride)));
         }
         for (auto [dim, step] : llvm::enumerate(sub.getStaticStrides())) {
           if (ShapedType::isDynamic(step))
@@ -254,19 +258,19 @@ LogicalResult KernelEmitter::emitMemRef(Operation *op) {
         return defineView(sub.getResult(), sub.getSource(),
                           withShape(view, sub.getType()));
       })
-      .Case<memref::CollapseShapeOp, memref::ExpandShapeOp,
-            memref::CastOp>([&](Operation *reshape) -> LogicalResult {
-        Value source = reshape->getOperand(0);
-        View view = views.lookup(source);
-        auto type = cast<MemRefType>(reshape->getResult(0).getType());
-        if (view.strides != contiguousStrides(view.shape) &&
-            !isa<memref::CastOp>(reshape))
-          return reshape->emitError("HLS: reshape of a strided view");
-        view = withShape(view, type);
-        if (!isa<memref::CastOp>(reshape))
-          view.strides = contiguousStrides(view.shape);
-        return defineView(reshape->getResult(0), source, view);
-      })
+      .Case<memref::CollapseShapeOp, memref::ExpandShapeOp, memref::CastOp>(
+          [&](Operation *reshape) -> LogicalResult {
+            Value source = reshape->getOperand(0);
+            View view = views.lookup(source);
+            auto type = cast<MemRefType>(reshape->getResult(0).getType());
+            if (view.strides != contiguousStrides(view.shape) &&
+                !isa<memref::CastOp>(reshape))
+              return reshape->emitError("HLS: reshape of a strided view");
+            view = withShape(view, type);
+            if (!isa<memref::CastOp>(reshape))
+              view.strides = contiguousStrides(view.shape);
+            return defineView(reshape->getResult(0), source, view);
+          })
       .Case([&](memref::ExtractStridedMetadataOp meta) -> LogicalResult {
         View source = views.lookup(meta.getSource());
         View base;
@@ -275,8 +279,8 @@ LogicalResult KernelEmitter::emitMemRef(Operation *op) {
         scalars[meta.getOffset()] = "(" + offsetExpr(source) + ")";
         for (auto [size, extent] : llvm::zip(meta.getSizes(), source.shape))
           scalars[size] = std::to_string(extent);
-        for (auto [stride, value] : llvm::zip(meta.getStrides(),
-                                              source.strides))
+        for (auto [stride, value] :
+             llvm::zip(meta.getStrides(), source.strides))
           scalars[stride] = std::to_string(value);
         return success(views.count(meta.getSource()));
       })
@@ -318,8 +322,7 @@ std::string KernelEmitter::loopLabel(Operation *op, unsigned loopDepth) {
   return unique;
 }
 
-std::optional<int64_t> KernelEmitter::upperBound(Value value,
-                                                 unsigned level) {
+std::optional<int64_t> KernelEmitter::upperBound(Value value, unsigned level) {
   if (level > 8)
     return std::nullopt;
   if (std::optional<int64_t> c = constantIndex(value))

@@ -25,6 +25,42 @@ def QSNN_Dialect : Dialect {
     sample `n`. `qsnn.encode` enters this layout, `qsnn.readout` leaves it.
   }];
   let useDefaultAttributePrinterParser = 1;
+
+  // The discardable attributes qsnn's importer and passes set, declared
+  // once here: the dialect generates a typed accessor for each
+  // (`get<Name>AttrHelper()`) and verifies their types wherever they
+  // appear (docs/spec.md §6.3).
+  let discardableAttrs = (ins
+    // On the module (the importer, from ONNX metadata, docs/spec.md §5.9).
+    "::mlir::IntegerAttr":$time_steps,
+    "::mlir::StringAttr":$input_kind,
+    "::mlir::ArrayAttr":$class_names,
+    "::mlir::StringAttr":$model_name,
+    "::mlir::ArrayAttr":$bound_inputs,
+    "::mlir::IntegerAttr":$opset,
+    // On integer ops: bits of a signed accumulator holding every value
+    // (docs/spec.md §4.13).
+    "::mlir::IntegerAttr":$acc_bits,
+    // On the entry function after qsnn-plan-memory (docs/spec.md §6.8).
+    "::mlir::IntegerAttr":$workspace_bytes,
+    "::mlir::IntegerAttr":$activation_bytes,
+    "::mlir::IntegerAttr":$scratch_bytes,
+    "::mlir::IntegerAttr":$unplanned_bytes,
+    // On entry-function arguments and results: the ONNX tensor name, the
+    // dimension that indexes samples, the planned workspace argument.
+    "::mlir::StringAttr":$name,
+    "::mlir::IntegerAttr":$batch_dim,
+    "::mlir::UnitAttr":$workspace
+  );
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// The loaded qsnn dialect of `context` (loading it if needed).
+    static QSNNDialect &get(::mlir::MLIRContext *context) {
+      return *context->getOrLoadDialect<QSNNDialect>();
+    }
+  }];
 }
 
 class QSNN_Op<string mnemonic, list<Trait> traits = []>
@@ -76,6 +112,25 @@ def QSNN_Reset : I32EnumAttr<"Reset", "membrane reset after a spike", [
 }
 def QSNN_ResetAttr : EnumAttr<QSNN_Dialect, QSNN_Reset, "reset"> {
   let assemblyFormat = "$value";
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+def QSNN_LayerAttr : AttrDef<QSNN_Dialect, "Layer"> {
+  let mnemonic = "layer";
+  let summary = "The qsnn-level layer a lowered operation comes from";
+  let description = [{
+    A location's metadata (`loc(fused<#qsnn.layer<...>>[...])`): the HLS
+    target tags each qsnn op with its layer before lowering, and since the
+    loops lowered from an op keep its location, every loop and buffer of the
+    kernel knows its layer. `tag` (e.g. `L3_iconv2d_conv2`) labels loops and
+    buffers; `source` is the op and its types, for comments.
+  }];
+  let parameters = (ins StringRefParameter<"label of loops and buffers">:$tag,
+                        StringRefParameter<"the op and its types">:$source);
+  let assemblyFormat = "`<` $tag `,` $source `>`";
 }
 
 //===----------------------------------------------------------------------===//
