@@ -23,7 +23,7 @@ struct HoistOverEncode : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<Conv2DOp, LinearOp, BatchNormOp, NormalizeOp, ICenterOp,
+    if (!isa<Conv2DOp, LinearOp, BatchNormOp, NormalizeOp, CountsOp, ICenterOp,
              IConv2DOp, IAffineOp>(op) ||
         op->getNumResults() != 1 || op->getNumOperands() == 0)
       return failure();
@@ -54,8 +54,8 @@ struct HoistTimeInvariantPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<HoistOverEncode>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

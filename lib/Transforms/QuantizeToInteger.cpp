@@ -29,24 +29,6 @@ using namespace mlir::qsnn::quantize;
 
 namespace {
 
-/// `linalg.generic` that only converts i8 (uint8 data) to f32: the importer's
-/// Cast of event counts.
-bool isUnsignedByteToFloat(linalg::GenericOp generic) {
-  if (generic.getNumDpsInputs() != 1 || generic->getNumResults() != 1 ||
-      !llvm::all_of(generic.getIndexingMapsArray(),
-                    [](AffineMap map) { return map.isIdentity(); }))
-    return false;
-  auto input = dyn_cast<RankedTensorType>(generic.getInputs()[0].getType());
-  if (!input || !input.getElementType().isInteger(8))
-    return false;
-  Block &body = generic.getRegion().front();
-  if (body.getOperations().size() != 2)
-    return false;
-  auto convert = dyn_cast<arith::UIToFPOp>(body.front());
-  return convert && convert.getIn() == body.getArgument(0) &&
-         body.getTerminator()->getOperand(0) == convert.getResult();
-}
-
 class FunctionConverter {
 public:
   FunctionConverter(func::FuncOp func, int64_t multiplierBits)
@@ -58,6 +40,7 @@ public:
 private:
   LogicalResult visit(Operation *op);
   LogicalResult visitNormalize(NormalizeOp op);
+  LogicalResult visitCounts(CountsOp op);
   LogicalResult visitGeneric(linalg::GenericOp op);
   LogicalResult visitCollapse(tensor::CollapseShapeOp op);
   LogicalResult visitEncode(EncodeOp op);
@@ -138,6 +121,8 @@ LogicalResult FunctionConverter::run() {
 LogicalResult FunctionConverter::visit(Operation *op) {
   if (auto normalize = dyn_cast<NormalizeOp>(op))
     return visitNormalize(normalize);
+  if (auto counts = dyn_cast<CountsOp>(op))
+    return visitCounts(counts);
   if (auto generic = dyn_cast<linalg::GenericOp>(op))
     return visitGeneric(generic);
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
@@ -225,11 +210,18 @@ LogicalResult FunctionConverter::visitNormalize(NormalizeOp op) {
   return success();
 }
 
+/// Event counts (or raw pixels) keep their uint8 values: an integer tensor
+/// with scale 1 until a layer widens it. Upstream ops (reshapes) see them
+/// as signless i8, which the ABI boundary expects of uint8 arguments.
+LogicalResult FunctionConverter::visitCounts(CountsOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  Value bytes = builder.create<tensor::BitcastOp>(
+      op.getLoc(), type.clone(builder.getI8Type()), op.getInput());
+  define(op, IntTensor{bytes, {}, 1, {255}, 0, true, true});
+  return success();
+}
+
 LogicalResult FunctionConverter::visitGeneric(linalg::GenericOp op) {
-  if (isUnsignedByteToFloat(op)) {
-    define(op, IntTensor{op.getInputs()[0], {}, 1, {255}, 0, true, true});
-    return success();
-  }
   for (Value input : op.getInputs()) {
     auto it = ints.find(input);
     if (it == ints.end() || !it->second.rawBytes)

@@ -50,13 +50,8 @@ func.func @k32(%p: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf32> {
 // The importer keeps Cast -> Sub(0.5) -> Mul as plain arithmetic because 0.5
 // is not an integer zero point.
 func.func @fractional_zero_point(%arg0: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf32> {
-  %0 = tensor.bitcast %arg0 : tensor<1x1x1x1xui8> to tensor<1x1x1x1xi8>
   %1 = tensor.empty() : tensor<1x1x1x1xf32>
-  %2 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x1x1x1xi8>) outs(%1 : tensor<1x1x1x1xf32>) {
-  ^bb0(%in: i8, %out: f32):
-    %f = arith.uitofp %in : i8 to f32
-    linalg.yield %f : f32
-  } -> tensor<1x1x1x1xf32>
+  %2 = qsnn.counts %arg0 : tensor<1x1x1x1xui8> -> tensor<1x1x1x1xf32>
   %zp = arith.constant dense<0.5> : tensor<1x1x1x1xf32>
   // expected-error @below {{subtracts a zero point that is not an integer constant from the uint8 input: the integer form needs integer zero points (docs/spec.md §4)}}
   %3 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %zp : tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>) outs(%1 : tensor<1x1x1x1xf32>) {

@@ -121,9 +121,10 @@ func.func @per_input_channel(%p: tensor<1x2x1x1xui8>) -> tensor<1x2x1x1xf32> {
   return %l : tensor<1x2x1x1xf32>
 }
 
-// Event counts [T=2, N=1, C=1, 2, 2] as the importer produces them: bitcast,
-// uitofp, collapse to [T*N, ...]. The counts stay i8 through the collapse and
-// qsnn.icenter (zero point 0) widens them as uint8. a = 0.5, Delta = 1:
+// Event counts [T=2, N=1, C=1, 2, 2] as the importer produces them:
+// qsnn.counts, collapse to [T*N, ...]. The counts stay bytes (an i8 view)
+// through the collapse and qsnn.icenter (zero point 0) widens them as uint8.
+// a = 0.5, Delta = 1:
 // F = 24, A = 2^23 = 8388608; sums <= 3 * 255 = 765 (11 bits).
 // CHECK-LABEL: func.func @events
 // CHECK: %[[B:.*]] = tensor.bitcast %arg0 : tensor<2x1x1x2x2xui8> to tensor<2x1x1x2x2xi8>
@@ -133,13 +134,7 @@ func.func @per_input_channel(%p: tensor<1x2x1x1xui8>) -> tensor<1x2x1x1xf32> {
 // CHECK: qsnn.iaffine %[[C]] {bias = array<i64: 0>, frac_bits = 24 : i64, multiplier = array<i64: 8388608>
 // CHECK-NOT: linalg.generic
 func.func @events(%arg0: tensor<2x1x1x2x2xui8>) -> tensor<2x1x2x2xf32> {
-  %0 = tensor.bitcast %arg0 : tensor<2x1x1x2x2xui8> to tensor<2x1x1x2x2xi8>
-  %1 = tensor.empty() : tensor<2x1x1x2x2xf32>
-  %2 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<2x1x1x2x2xi8>) outs(%1 : tensor<2x1x1x2x2xf32>) {
-  ^bb0(%in: i8, %out: f32):
-    %f = arith.uitofp %in : i8 to f32
-    linalg.yield %f : f32
-  } -> tensor<2x1x1x2x2xf32>
+  %2 = qsnn.counts %arg0 : tensor<2x1x1x2x2xui8> -> tensor<2x1x1x2x2xf32>
   %3 = tensor.collapse_shape %2 [[0, 1], [2], [3], [4]] : tensor<2x1x1x2x2xf32> into tensor<2x1x2x2xf32>
   %w = arith.constant dense<3.0> : tensor<1x1x1x1xf32>
   %s = arith.constant dense<0.5> : tensor<1xf32>

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
-#include "qsnn/Dialect/QSNN/QSNNShapes.h"
 #include "OpHelpers.h"
+#include "qsnn/Dialect/QSNN/QSNNShapes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -77,23 +77,22 @@ LogicalResult verifyWeightValues(Operation *op, Value weight,
 }
 
 /// Checks scale/bias lengths and the scale a quantization mode requires.
-template <typename OpT>
-LogicalResult verifySynaptic(OpT op) {
+template <typename OpT> LogicalResult verifySynaptic(OpT op) {
   int64_t outputs = op.getNumOutputChannels();
   WeightQuant quant = op.getQuant();
   if (quant != WeightQuant::Float && !op.getScale())
-    return op.emitOpError()
-           << stringifyWeightQuant(quant)
-           << " weights need a per-output-channel scale";
-  for (auto [name, value] : {std::pair<StringRef, Value>{"scale", op.getScale()},
-                             {"bias", op.getBias()}}) {
+    return op.emitOpError() << stringifyWeightQuant(quant)
+                            << " weights need a per-output-channel scale";
+  for (auto [name, value] :
+       {std::pair<StringRef, Value>{"scale", op.getScale()},
+        {"bias", op.getBias()}}) {
     if (!value)
       continue;
     int64_t length = cast<RankedTensorType>(value.getType()).getDimSize(0);
     if (!ShapedType::isDynamic(outputs) && length != outputs)
-      return op.emitOpError() << name << " has " << length
-                              << " entries but the weight has " << outputs
-                              << " output channels";
+      return op.emitOpError()
+             << name << " has " << length << " entries but the weight has "
+             << outputs << " output channels";
   }
   return verifyWeightValues(op, op.getWeight(), quant);
 }
@@ -128,9 +127,10 @@ static void printWeightQuantKeyword(OpAsmPrinter &printer, Operation *,
 // NormalizeOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult NormalizeOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult NormalizeOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
   auto input = cast<RankedTensorType>(adaptor.getInput().getType());
   if (input.getRank() < 2)
     return fail(loc, "input must have rank >= 2 with channels in dimension 1");
@@ -154,6 +154,15 @@ LogicalResult NormalizeOp::verify() {
       return emitOpError() << "scale of channel " << c
                            << " must be finite and non-zero, got "
                            << formatNumber(scale);
+  return success();
+}
+
+LogicalResult CountsOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  inferred.push_back(f32Tensor(context, input.getShape()));
   return success();
 }
 
@@ -328,8 +337,7 @@ LogicalResult LIFOp::verify() {
 
 template <typename Adaptor>
 static LogicalResult inferPoolType(MLIRContext *context,
-                                   std::optional<Location> loc,
-                                   Adaptor adaptor,
+                                   std::optional<Location> loc, Adaptor adaptor,
                                    SmallVectorImpl<Type> &inferred) {
   Type inputType = adaptor.getInput().getType();
   if (failed(expectRank(loc, "pool input [N, C, H, W]", inputType, 4)))
@@ -362,12 +370,13 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *context,
   return inferPoolType(context, loc, adaptor, inferred);
 }
 
-LogicalResult GlobalAvgPoolOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GlobalAvgPoolOp::inferReturnTypes(MLIRContext *context,
+                                  std::optional<Location> loc, Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   Type inputType = adaptor.getInput().getType();
-  if (failed(expectRank(loc, "global_avg_pool input [N, C, H, W]", inputType,
-                        4)))
+  if (failed(
+          expectRank(loc, "global_avg_pool input [N, C, H, W]", inputType, 4)))
     return failure();
   ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
   inferred.push_back(f32Tensor(context, {input[0], input[1], 1, 1}));
@@ -398,7 +407,7 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *context,
   };
   ArrayRef<int64_t> shape = input.getShape();
   inferred.push_back(tensorLike(input, {product(shape.take_front(axis)),
-                                       product(shape.drop_front(axis))}));
+                                        product(shape.drop_front(axis))}));
   return success();
 }
 

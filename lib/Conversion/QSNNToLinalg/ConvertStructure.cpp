@@ -72,6 +72,28 @@ struct ConvertNormalize : OpRewritePattern<NormalizeOp> {
   }
 };
 
+/// uint8 -> f32, value preserving: reinterpreted as signless i8 and widened
+/// unsigned.
+struct ConvertCounts : OpRewritePattern<CountsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CountsOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasStaticShapes(op))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    Value bytes = rewriter.create<tensor::BitcastOp>(
+        loc, inputType.clone(rewriter.getIntegerType(8)), op.getInput());
+    Value result = createElementwise(
+        rewriter, loc, bytes, {}, /*channelDim=*/1,
+        [&](OpBuilder &b, Location l, Value x, ValueRange) {
+          return b.create<arith::UIToFPOp>(l, b.getF32Type(), x).getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// [N, ...] -> [T*N, ...]: broadcast to [T, N, ...], then merge T into the
 /// batch (time-major, row t*N + n is step t of sample n). Any element type:
 /// at the integer level it repeats the first layer's sums.
@@ -87,11 +109,10 @@ struct ConvertEncode : OpRewritePattern<EncodeOp> {
     llvm::append_range(stepped, inputType.getShape());
     Value init = rewriter.create<tensor::EmptyOp>(loc, stepped,
                                                   inputType.getElementType());
-    Value repeated =
-        rewriter
-            .create<linalg::BroadcastOp>(loc, op.getInput(), init,
-                                         ArrayRef<int64_t>{0})
-            .getResult()[0];
+    Value repeated = rewriter
+                         .create<linalg::BroadcastOp>(loc, op.getInput(), init,
+                                                      ArrayRef<int64_t>{0})
+                         .getResult()[0];
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
         op, op.getType(), repeated, mergeLeading(2, stepped.size()));
     return success();
@@ -109,7 +130,8 @@ struct ConvertReadout : OpRewritePattern<ReadoutOp> {
     Location loc = op.getLoc();
     int64_t steps = op.getTimeSteps();
     auto resultType = cast<RankedTensorType>(op.getType());
-    int64_t batch = resultType.getDimSize(0), classes = resultType.getDimSize(1);
+    int64_t batch = resultType.getDimSize(0),
+            classes = resultType.getDimSize(1);
     auto steppedType =
         RankedTensorType::get({steps, batch, classes}, rewriter.getF32Type());
     Value stepped = rewriter.create<tensor::ExpandShapeOp>(
@@ -194,8 +216,8 @@ struct ConvertFlatten : OpRewritePattern<FlattenOp> {
     if (rank != 1) {
       auto flatType = RankedTensorType::get({inputType.getNumElements()},
                                             inputType.getElementType());
-      flat = rewriter.create<tensor::CollapseShapeOp>(
-          loc, flatType, flat, mergeLeading(rank, rank));
+      flat = rewriter.create<tensor::CollapseShapeOp>(loc, flatType, flat,
+                                                      mergeLeading(rank, rank));
     }
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
         op, resultType, flat, SmallVector<ReassociationIndices>{{0, 1}});
@@ -206,6 +228,6 @@ struct ConvertFlatten : OpRewritePattern<FlattenOp> {
 } // namespace
 
 void qsnn::populateStructurePatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvertNormalize, ConvertEncode, ConvertReadout, ConvertAdd,
-               ConvertFlatten>(patterns.getContext());
+  patterns.add<ConvertNormalize, ConvertCounts, ConvertEncode, ConvertReadout,
+               ConvertAdd, ConvertFlatten>(patterns.getContext());
 }

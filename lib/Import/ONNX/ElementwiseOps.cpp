@@ -215,13 +215,15 @@ LogicalResult importCast(Importer &imp) {
   if (failed(input))
     return failure();
   OpBuilder &b = imp.builder();
+  if (toFloat) {
+    // Counts (event frames, raw pixels): an op the integer form reads.
+    Value bytes = unsignedBytes(b, imp.loc(), *input);
+    return imp.setOutput(0, b.create<CountsOp>(imp.loc(), bytes));
+  }
   Type i8 = b.getI8Type();
-  Value source = *input;
   Value result = broadcastGeneric(
-      b, imp.loc(), {source}, shapeOf(source), toFloat ? b.getF32Type() : i8,
+      b, imp.loc(), {*input}, shapeOf(*input), i8,
       [&](OpBuilder &nb, Location loc, ValueRange args) -> Value {
-        if (toFloat)
-          return nb.create<arith::UIToFPOp>(loc, nb.getF32Type(), args[0]);
         return nb.create<arith::FPToUIOp>(loc, i8, args[0]);
       });
   return imp.setOutput(0, result);

@@ -97,6 +97,16 @@ Value onnx_import::fromSignless(OpBuilder &b, Location loc, Value value,
   return b.create<tensor::BitcastOp>(loc, type.clone(element), value);
 }
 
+Value onnx_import::unsignedBytes(OpBuilder &b, Location loc, Value value) {
+  auto view = value.getDefiningOp<tensor::BitcastOp>();
+  if (view &&
+      getElementTypeOrSelf(view.getSource().getType()).isUnsignedInteger(8))
+    return view.getSource();
+  return fromSignless(
+      b, loc, value,
+      IntegerType::get(b.getContext(), 8, IntegerType::Unsigned));
+}
+
 Value onnx_import::broadcastGeneric(OpBuilder &b, Location loc,
                                     ValueRange inputs,
                                     ArrayRef<int64_t> outShape, Type outElement,

@@ -38,6 +38,9 @@ std::optional<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
 Value toSignless(OpBuilder &b, Location loc, Value value);
 /// Gives a signless i8 result back the ui8 type ONNX assigns it.
 Value fromSignless(OpBuilder &b, Location loc, Value value, Type element);
+/// The ui8 tensor an i8 value views (the bitcast's source), else a new ui8
+/// view of it: qsnn ops read uint8 data as ui8.
+Value unsignedBytes(OpBuilder &b, Location loc, Value value);
 
 using ScalarBody = llvm::function_ref<Value(OpBuilder &, Location, ValueRange)>;
 

@@ -86,14 +86,7 @@ FailureOr<bool> onnx_import::matchNormalize(Importer &imp) {
     }
     OpBuilder &b = imp.builder();
     // qsnn.normalize reads the uint8 pixels themselves, not the i8 view.
-    Value raw = pixels->value;
-    auto view = raw.getDefiningOp<tensor::BitcastOp>();
-    if (view &&
-        getElementTypeOrSelf(view.getSource().getType()).isUnsignedInteger(8))
-      raw = view.getSource();
-    else
-      raw = fromSignless(b, imp.loc(), raw,
-                         elementTypeFor(imp.getContext(), kUInt8));
+    Value raw = unsignedBytes(b, imp.loc(), pixels->value);
     auto normalize = b.create<NormalizeOp>(
         imp.loc(), tensorType(b.getF32Type(), pixels->shape), raw,
         b.getDenseI64ArrayAttr(zp), b.getDenseF64ArrayAttr(sc));

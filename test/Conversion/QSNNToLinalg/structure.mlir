@@ -29,6 +29,18 @@ func.func @normalize_float(%p: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
   return %x : tensor<1x1x2x2xf32>
 }
 
+// Counts keep their value: 200 stays 200.0 (unsigned widening of the i8 view).
+// CHECK-LABEL: func.func @counts
+// CHECK-SAME: (%[[P:.*]]: tensor<3x1x2xui8>)
+// CHECK: %[[B:.*]] = tensor.bitcast %[[P]] : tensor<3x1x2xui8> to tensor<3x1x2xi8>
+// CHECK: linalg.generic {{.*}} ins(%[[B]] : tensor<3x1x2xi8>)
+// CHECK:   %[[F:.*]] = arith.uitofp %{{.*}} : i8 to f32
+// CHECK:   linalg.yield %[[F]] : f32
+func.func @counts(%p: tensor<3x1x2xui8>) -> tensor<3x1x2xf32> {
+  %x = qsnn.counts %p : tensor<3x1x2xui8> -> tensor<3x1x2xf32>
+  return %x : tensor<3x1x2xf32>
+}
+
 // [N, ...] -> [T, N, ...] -> [T*N, ...]: row t*N + n is step t of sample n.
 // CHECK-LABEL: func.func @encode
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)

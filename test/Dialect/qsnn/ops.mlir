@@ -3,6 +3,15 @@
 // RUN: qsnn-opt %s --mlir-print-op-generic | qsnn-opt | FileCheck %s
 // RUN: qsnn-opt %s --mlir-print-op-generic | FileCheck %s --check-prefix=GENERIC
 
+// CHECK-LABEL: func @counts
+// CHECK: qsnn.counts %{{.*}} : tensor<4x?x2x3x3xui8> -> tensor<4x?x2x3x3xf32>
+// GENERIC-LABEL: sym_name = "counts"
+// GENERIC: "qsnn.counts"(%{{.*}}) : (tensor<4x?x2x3x3xui8>) -> tensor<4x?x2x3x3xf32>
+func.func @counts(%p: tensor<4x?x2x3x3xui8>) -> tensor<4x?x2x3x3xf32> {
+  %0 = qsnn.counts %p : tensor<4x?x2x3x3xui8> -> tensor<4x?x2x3x3xf32>
+  return %0 : tensor<4x?x2x3x3xf32>
+}
+
 // CHECK-LABEL: func @normalize
 // CHECK: qsnn.normalize %{{.*}} {scale = array<f64: 1.000000e-02, 2.000000e-02>, zero_point = array<i64: 73, 0>} : tensor<?x2x8x8xui8> -> tensor<?x2x8x8xf32>
 // GENERIC-LABEL: sym_name = "normalize"

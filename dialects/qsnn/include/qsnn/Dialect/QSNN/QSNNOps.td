@@ -42,6 +42,23 @@ def QSNN_NormalizeOp : QSNN_ShapedOp<"normalize"> {
   let hasVerifier = 1;
 }
 
+def QSNN_CountsOp : QSNN_ShapedOp<"counts"> {
+  let summary = "uint8 counts as float, exactly";
+  let description = [{
+    The value of each uint8 element as f32: event counts (`[T, N, C, H, W]`
+    frames, docs/spec.md §5.2) or pixels a graph uses without normalization.
+    The integer form reads the counts themselves (docs/spec.md §4.2), so the
+    importer states the conversion as this op rather than as arithmetic.
+
+    ```mlir
+    %x = qsnn.counts %frames : tensor<4x1x2x34x34xui8> -> tensor<4x1x2x34x34xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[UI8]>:$input);
+  let results = (outs QSNN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
 def QSNN_EncodeOp : QSNN_ShapedOp<"encode"> {
   let summary = "repeat a static input over T time steps";
   let description = [{
