@@ -8,6 +8,7 @@ uint8, and the network normalizes it itself.
 * ``EventEncoder``: uint8 event counts [T, N, C, H, W] -> float
   [T*N, C, H, W], not normalized (ONNX: Cast -> Reshape).
 """
+import numpy as np
 import torch
 import torch.nn as nn
 
@@ -38,8 +39,9 @@ class StaticEncoder(nn.Module):
 
     def __init__(self, zero_point, scale, input_shape=None):
         super().__init__()
-        zp = torch.as_tensor(zero_point, dtype=torch.float32).flatten()
-        sc = torch.as_tensor(scale, dtype=torch.float32).flatten()
+        # np.array copies: the buffers never alias the caller's arrays.
+        zp = torch.from_numpy(np.array(zero_point, dtype=np.float32).reshape(-1))
+        sc = torch.from_numpy(np.array(scale, dtype=np.float32).reshape(-1))
         if zp.numel() != sc.numel() or zp.numel() < 1:
             raise QSNNError("StaticEncoder: one zero point and one scale per "
                             "channel, got %d and %d" % (zp.numel(), sc.numel()))
