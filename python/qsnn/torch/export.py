@@ -337,7 +337,7 @@ def build_model_proto(model, input_shape):
 def _as_tensor(sample):
     if sample is None or isinstance(sample, torch.Tensor):
         return sample
-    return torch.from_numpy(np.ascontiguousarray(sample))
+    return torch.from_numpy(np.array(sample))  # a copy: numpy views may be read-only
 
 
 def export(model, path, sample=None):
