@@ -224,11 +224,12 @@ def main(argv=None):
     if not state:
         open(metrics, "w").close()
 
+    predictions = None
     for epoch in range(epochs_done, args.epochs):
         rng = np.random.default_rng(args.seed * 1000003 + epoch)
         stats = train_epoch(model, optimizer, train_images, train_labels, args,
                             epoch, rng)
-        accuracy, test_rates, _ = evaluate(model, test_images, test_labels)
+        accuracy, test_rates, predictions = evaluate(model, test_images, test_labels)
         balance = [m.sign_balance() for m in model.modules()
                    if isinstance(m, (qt.QConv2d, qt.QLinear)) and m.weight_bits == 1]
         record = dict(epoch=epoch + 1, loss=stats["loss"],
@@ -242,7 +243,8 @@ def main(argv=None):
               % (epoch + 1, 100 * accuracy, len(test_images)), file=sys.stderr)
         save_checkpoint(checkpoint, model, optimizer, options, epoch + 1)
 
-    accuracy, _, predictions = evaluate(model, test_images, test_labels)
+    if predictions is None:  # resumed after the last epoch: evaluate once
+        accuracy, _, predictions = evaluate(model, test_images, test_labels)
     with open(os.path.join(args.output, "predictions.txt"), "w") as f:
         f.write("".join("%d\n" % p for p in predictions))
     sample = test_images[:args.test_vectors]
