@@ -218,3 +218,14 @@ def test_from_onnx_names_the_node_it_cannot_rebuild(tiny_export, tmp_path):
         qt.from_onnx(tmp_path / "relu.onnx")
     with pytest.raises(qt.QSNNError, match="cannot read an ONNX model"):
         qt.from_onnx(tmp_path / "missing.onnx")
+
+
+def test_from_onnx_reads_the_scale_on_either_side_of_mul(tiny_export, tmp_path):
+    model, out = tiny_export
+    proto = onnx.load(str(out / "model.onnx"))
+    mul = next(n for n in proto.graph.node if n.op_type == "Mul")
+    mul.input[0], mul.input[1] = mul.input[1], mul.input[0]  # Mul(sc, x), spec §5.2
+    onnx.save(proto, str(tmp_path / "swapped.onnx"))
+    x = images(3)
+    with torch.no_grad():
+        assert torch.equal(qt.from_onnx(tmp_path / "swapped.onnx")(x), model(x))

@@ -164,9 +164,11 @@ class _Reader:
         self.pixels[node.output[0]] = "centered"
 
     def op_Mul(self, node, index, attrs):
-        if self.pixels.get(node.input[0]) not in ("float", "centered"):
+        # The schema allows the scale on either side (docs/spec.md §5.2).
+        x, scale = node.input if node.input[0] not in self.inits else node.input[::-1]
+        if self.pixels.get(x) not in ("float", "centered"):
             self.fail(node, index, "only the centred input is scaled")
-        self.scale = self.const(node, index, node.input[1], "scale").reshape(-1)
+        self.scale = self.const(node, index, scale, "scale").reshape(-1)
         self.pixels[node.output[0]] = "normalized"
 
     def op_Tile(self, node, index, attrs):
