@@ -62,9 +62,9 @@ def cpp_parameter_names(model):
                                ("lif1", "conv1.lif"), ("conv2", "conv2"),
                                ("bn2", "conv2.bn"), ("shortcut.0", "shortcut"),
                                ("shortcut.1", "shortcut.bn"), ("lif2", "lif")):
-                sub = module.get_submodule(child) if _has(module, child) else None
-                if sub is not None:
-                    _unit(names, "%s.%s" % (path, child), sub, "%s.%s" % (block, cpp))
+                if _has(module, child):  # no shortcut.* for an identity shortcut
+                    _unit(names, "%s.%s" % (path, child), module.get_submodule(child),
+                          "%s.%s" % (block, cpp))
         else:
             stage += 1
             open_unit = False
