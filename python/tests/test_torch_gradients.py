@@ -7,7 +7,6 @@ import pytest
 
 torch = pytest.importorskip("torch")
 import qsnn.torch as qt  # noqa: E402
-from qsnn.torch import functional as qf  # noqa: E402
 
 
 def grad_of(fn, x, upstream=None):

@@ -1,6 +1,5 @@
 """A Q-SNN as PyTorch sees it: an encoder, a sequence of layers on merged
 [T*N, ...] tensors, and the mean-over-time readout (docs/spec.md §3)."""
-import torch
 import torch.nn as nn
 
 from .errors import QSNNError
