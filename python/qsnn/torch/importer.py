@@ -172,7 +172,8 @@ class _Reader:
         self.pixels[node.output[0]] = "normalized"
 
     def op_Tile(self, node, index, attrs):
-        if self.events or self.pixels.get(node.input[0]) not in ("float", "centered", "normalized"):
+        source = self.pixels.get(node.input[0])
+        if self.events or source not in ("float", "centered", "normalized"):
             self.fail(node, index, "only the normalized static input is tiled")
         repeats = list(self.const(node, index, node.input[1], "repeats"))
         if repeats != [self.T, 1, 1, 1]:

@@ -62,7 +62,8 @@ class LIF(nn.Module):
             raise QSNNError("LIF: tau (beta) must be in (0, 1], got %r" % (tau,))
         if not threshold > 0.0:
             raise QSNNError("LIF: threshold must be > 0, got %r" % (threshold,))
-        if not isinstance(membrane_bits, int) or not (2 <= membrane_bits <= 16 or membrane_bits == 32):
+        if not isinstance(membrane_bits, int) or \
+                not (2 <= membrane_bits <= 16 or membrane_bits == 32):
             raise QSNNError("LIF: membrane_bits must be 2 to 16 or 32, got %r" % (membrane_bits,))
         if levels not in LEVEL_MODES:
             raise QSNNError("LIF: levels must be 'signed' or 'paper', got %r" % (levels,))
