@@ -1,0 +1,1 @@
+"""Example training scripts for qsnn.torch (docs/torch.md)."""
