@@ -18,6 +18,10 @@ config.test_exec_root = os.path.join(config.qsnn_obj_root, "test")
 path = os.pathsep.join([config.qsnn_tools_dir, config.llvm_tools_dir,
                         config.environment.get("PATH", os.environ["PATH"])])
 config.environment["PATH"] = path
+# Scripts that run artifacts through the qsnn package bind this build's
+# runtime library.
+config.environment["QSNN_RUNTIME_LIBRARY"] = os.path.join(
+    config.qsnn_obj_root, "lib", "libqsnn_runtime.so")
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%qsnn_src", config.qsnn_src_root))
 

@@ -48,6 +48,10 @@ private:
   LogicalResult visitAvgPool(AvgPool2DOp op);
   LogicalResult visitMaxPool(MaxPool2DOp op);
   LogicalResult visitGlobalAvgPool(GlobalAvgPoolOp op);
+  /// Sum pooling of `input` over `kernel` windows, the divisor folded into
+  /// the scale.
+  void defineSumPool(Operation *op, IntTensor input, ArrayRef<int64_t> kernel,
+                     DenseI64ArrayAttr strides, DenseI64ArrayAttr padding);
   LogicalResult visitFlatten(FlattenOp op);
   LogicalResult visitAdd(AddOp op);
   LogicalResult visitReturn(func::ReturnOp op);
@@ -306,6 +310,20 @@ LogicalResult FunctionConverter::visitBatchNorm(BatchNormOp op) {
   return success();
 }
 
+void FunctionConverter::defineSumPool(Operation *op, IntTensor input,
+                                      ArrayRef<int64_t> kernel,
+                                      DenseI64ArrayAttr strides,
+                                      DenseI64ArrayAttr padding) {
+  int64_t window = kernel[0] * kernel[1];
+  input.value = builder.create<ISumPool2DOp>(
+      op->getLoc(), input.value, builder.getDenseI64ArrayAttr(kernel), strides,
+      padding);
+  for (Bound &b : input.bound)
+    b = mulBounds(b, window);
+  input.divisor *= window;
+  define(op, std::move(input));
+}
+
 LogicalResult FunctionConverter::visitAvgPool(AvgPool2DOp op) {
   FailureOr<IntTensor> input = intTensorOf(
       op, op.getInput(), "average pools sum spikes, counts or pixels");
@@ -321,15 +339,8 @@ LogicalResult FunctionConverter::visitAvgPool(AvgPool2DOp op) {
            << "): the integer form folds one constant divisor into the next "
               "layer";
   IntTensor result = widenRawBytes(builder, op.getLoc(), *input);
-  int64_t window = op.getKernel()[0] * op.getKernel()[1];
-  auto pool = builder.create<ISumPool2DOp>(
-      op.getLoc(), result.value, op.getKernelAttr(), op.getStridesAttr(),
-      op.getPaddingAttr());
-  for (Bound &b : result.bound)
-    b = mulBounds(b, window);
-  result.value = pool;
-  result.divisor *= window;
-  define(op, std::move(result));
+  defineSumPool(op, std::move(result), op.getKernel(), op.getStridesAttr(),
+                op.getPaddingAttr());
   return success();
 }
 
@@ -358,13 +369,9 @@ LogicalResult FunctionConverter::visitGlobalAvgPool(GlobalAvgPoolOp op) {
   IntTensor result = widenRawBytes(builder, op.getLoc(), *input);
   auto type = cast<RankedTensorType>(result.value.getType());
   SmallVector<int64_t, 2> kernel = {type.getDimSize(2), type.getDimSize(3)};
-  int64_t window = kernel[0] * kernel[1];
-  auto pool = builder.create<ISumPool2DOp>(op.getLoc(), result.value, kernel);
-  for (Bound &b : result.bound)
-    b = mulBounds(b, window);
-  result.value = pool;
-  result.divisor *= window;
-  define(op, std::move(result));
+  defineSumPool(op, std::move(result), kernel,
+                builder.getDenseI64ArrayAttr({1, 1}),
+                builder.getDenseI64ArrayAttr({0, 0, 0, 0}));
   return success();
 }
 

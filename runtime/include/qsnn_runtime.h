@@ -68,6 +68,9 @@ qsnn_rt_status qsnn_model_output_desc(const qsnn_model *model, int32_t index,
 /* Bytes of data a tensor of this dtype and shape holds. */
 uint64_t qsnn_tensor_bytes(const qsnn_tensor *tensor);
 
+/* "uint8", "float32", "int64", or "unknown" for another value. */
+const char *qsnn_dtype_name(int32_t dtype);
+
 /* Runs every input through the model. All tensors must match the artifact's
  * descriptions except in the batch dimension, which may be any size >= 1
  * (the same for all of them); outputs must be allocated by the caller. */

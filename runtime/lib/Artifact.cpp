@@ -34,7 +34,7 @@ qsnn_rt_status readManifest(const std::string &dir, std::string &name) {
   std::stringstream text;
   text << stream.rdbuf();
   nlohmann::json manifest = nlohmann::json::parse(text.str(), nullptr,
-                                                   /*allow_exceptions=*/false);
+                                                  /*allow_exceptions=*/false);
   if (manifest.is_discarded() || !manifest.is_object())
     return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
                 file + " is not valid JSON (truncated or overwritten?)");
@@ -61,9 +61,9 @@ qsnn_rt_status readManifest(const std::string &dir, std::string &name) {
 qsnn_rt_status checkDescs(const std::string &where, const char *kind,
                           const qsnn_tensor_desc *descs, int32_t count) {
   if (count < 1 || count > 64 || !descs)
-    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
-                where + " declares " + std::to_string(count) + " " + kind +
-                    "s");
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT, where + " declares " +
+                                                  std::to_string(count) + " " +
+                                                  kind + "s");
   for (int32_t i = 0; i < count; ++i) {
     const qsnn_tensor_desc &d = descs[i];
     bool ok = d.rank >= 0 && d.rank <= QSNN_MAX_RANK &&
@@ -102,7 +102,7 @@ qsnn_rt_status checkInfo(const std::string &where,
 } // namespace
 
 extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_open(const char *path,
-                                                       qsnn_model **out) {
+                                                      qsnn_model **out) {
   clearError();
   if (!path || !out)
     return fail(QSNN_RT_ERR_ARGUMENT, "qsnn_model_open: null argument");
@@ -127,8 +127,9 @@ extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_open(const char *path,
   if (!model->library) {
     const char *reason = dlerror();
     return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
-                library + " is not a loadable shared library (truncated or "
-                          "foreign file?): " +
+                library +
+                    " is not a loadable shared library (truncated or "
+                    "foreign file?): " +
                     (reason ? reason : "unknown reason"));
   }
   auto info = reinterpret_cast<qsnn_info_fn>(
@@ -159,7 +160,8 @@ extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_open(const char *path,
   model->workspace = alignedAlloc(i.workspace_bytes);
   bool allocated = model->workspace != nullptr;
   for (int32_t k = 0; allocated && k < i.num_inputs; ++k) {
-    model->inputStaging.push_back(alignedAlloc(descBytes(i.inputs[k], i.batch)));
+    model->inputStaging.push_back(
+        alignedAlloc(descBytes(i.inputs[k], i.batch)));
     allocated = model->inputStaging.back() != nullptr;
   }
   for (int32_t k = 0; allocated && k < i.num_outputs; ++k) {

@@ -66,9 +66,9 @@ extern "C" QSNN_EXPORT int qsnn_cpu_supports(const char *triple,
   if (arch == "arm64")
     arch = "aarch64";
   if (!arch.empty() && arch != hostArchitecture()) {
-    fail(QSNN_RT_ERR_UNSUPPORTED_CPU,
-         "the artifact was built for " + arch + " but this machine is " +
-             hostArchitecture());
+    fail(QSNN_RT_ERR_UNSUPPORTED_CPU, "the artifact was built for " + arch +
+                                          " but this machine is " +
+                                          hostArchitecture());
     return 0;
   }
   std::string list = features ? features : "";

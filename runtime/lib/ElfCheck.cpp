@@ -38,8 +38,9 @@ qsnn_rt_status qsnn::runtime::checkSharedLibrary(const std::string &path) {
   file.seekg(0);
   auto bad = [&](const std::string &why) {
     return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
-                path + " is not a loadable shared library (truncated or "
-                       "foreign file?): " +
+                path +
+                    " is not a loadable shared library (truncated or "
+                    "foreign file?): " +
                     why);
   };
   Elf64_Ehdr header;
@@ -47,15 +48,17 @@ qsnn_rt_status qsnn::runtime::checkSharedLibrary(const std::string &path) {
       !file.read(reinterpret_cast<char *>(&header), sizeof(header)))
     return bad("file of " + std::to_string(fileSize) +
                " bytes is shorter than an ELF header");
-  if (header.e_ident[EI_MAG0] != ELFMAG0 || header.e_ident[EI_MAG1] != ELFMAG1 ||
+  if (header.e_ident[EI_MAG0] != ELFMAG0 ||
+      header.e_ident[EI_MAG1] != ELFMAG1 ||
       header.e_ident[EI_MAG2] != ELFMAG2 || header.e_ident[EI_MAG3] != ELFMAG3)
     return bad("no ELF magic number");
   if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_type != ET_DYN)
     return bad("not a 64-bit ELF shared object");
   if (header.e_machine != HostMachine)
     return fail(QSNN_RT_ERR_UNSUPPORTED_CPU,
-                path + " holds code for another processor architecture "
-                       "(ELF machine " +
+                path +
+                    " holds code for another processor architecture "
+                    "(ELF machine " +
                     std::to_string(header.e_machine) + ")");
   if (header.e_phentsize != sizeof(Elf64_Phdr) ||
       !fits(header.e_phoff, uint64_t(header.e_phnum) * sizeof(Elf64_Phdr),

@@ -5,8 +5,7 @@ namespace {
 thread_local std::string lastError;
 } // namespace
 
-qsnn_rt_status qsnn::runtime::fail(qsnn_rt_status status,
-                                   std::string message) {
+qsnn_rt_status qsnn::runtime::fail(qsnn_rt_status status, std::string message) {
   lastError = std::move(message);
   return status;
 }

@@ -59,9 +59,8 @@ qsnn_rt_status checkTensor(const char *kind, int32_t index,
   if (!tensor.data)
     return fail(QSNN_RT_ERR_ARGUMENT, what + " has no data");
   if (tensor.dtype != desc.dtype)
-    return fail(QSNN_RT_ERR_SHAPE, what + " must be " +
-                                       dtypeName(desc.dtype) + ", got " +
-                                       dtypeName(tensor.dtype));
+    return fail(QSNN_RT_ERR_SHAPE, what + " must be " + dtypeName(desc.dtype) +
+                                       ", got " + dtypeName(tensor.dtype));
   bool same = tensor.rank == desc.rank;
   for (int32_t d = 0; same && d < desc.rank; ++d) {
     if (d != desc.batch_dim) {
@@ -77,9 +76,8 @@ qsnn_rt_status checkTensor(const char *kind, int32_t index,
     std::string shape = tensor.rank >= 0 && tensor.rank <= QSNN_MAX_RANK
                             ? shapeString(tensor.shape, tensor.rank)
                             : "of rank " + std::to_string(tensor.rank);
-    std::string rule = desc.batch_dim >= 0
-                           ? " (N >= 1, the same for every tensor)"
-                           : "";
+    std::string rule =
+        desc.batch_dim >= 0 ? " (N >= 1, the same for every tensor)" : "";
     return fail(QSNN_RT_ERR_SHAPE, what + " has shape " + shape +
                                        "; the model expects " +
                                        expectedShape(desc) + rule);
@@ -125,12 +123,11 @@ void scatter(const uint8_t *src, uint8_t *dst, BatchLayout l, int64_t n,
 
 qsnn_rt_status invoke(qsnn_model *model, const void *const *in,
                       void *const *out) {
-  int32_t status = model->run(in, out, model->workspace.get(),
-                              model->workspaceBytes);
+  int32_t status =
+      model->run(in, out, model->workspace.get(), model->workspaceBytes);
   if (status != QSNN_OK)
     return fail(QSNN_RT_ERR_EXECUTION,
-                "the compiled model returned status " +
-                    std::to_string(status) +
+                "the compiled model returned status " + std::to_string(status) +
                     (status == QSNN_ERR_WORKSPACE
                          ? " (workspace too small or misaligned)"
                          : ""));
@@ -139,22 +136,23 @@ qsnn_rt_status invoke(qsnn_model *model, const void *const *in,
 
 } // namespace
 
-extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_input_desc(
-    const qsnn_model *model, int32_t index, int64_t batch,
-    qsnn_tensor *tensor) {
+extern "C" QSNN_EXPORT qsnn_rt_status
+qsnn_model_input_desc(const qsnn_model *model, int32_t index, int64_t batch,
+                      qsnn_tensor *tensor) {
   return describe(model, /*input=*/true, index, batch, tensor);
 }
 
-extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_output_desc(
-    const qsnn_model *model, int32_t index, int64_t batch,
-    qsnn_tensor *tensor) {
+extern "C" QSNN_EXPORT qsnn_rt_status
+qsnn_model_output_desc(const qsnn_model *model, int32_t index, int64_t batch,
+                       qsnn_tensor *tensor) {
   return describe(model, /*input=*/false, index, batch, tensor);
 }
 
-extern "C" QSNN_EXPORT qsnn_rt_status
-qsnn_model_run(qsnn_model *model, const qsnn_tensor *inputs,
-               int32_t num_inputs, const qsnn_tensor *outputs,
-               int32_t num_outputs) {
+extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_run(qsnn_model *model,
+                                                     const qsnn_tensor *inputs,
+                                                     int32_t num_inputs,
+                                                     const qsnn_tensor *outputs,
+                                                     int32_t num_outputs) {
   clearError();
   if (!model || (num_inputs && !inputs) || (num_outputs && !outputs))
     return fail(QSNN_RT_ERR_ARGUMENT, "qsnn_model_run: null argument");
@@ -163,8 +161,8 @@ qsnn_model_run(qsnn_model *model, const qsnn_tensor *inputs,
     return fail(QSNN_RT_ERR_SHAPE,
                 "the model takes " + std::to_string(info.num_inputs) +
                     " input(s) and " + std::to_string(info.num_outputs) +
-                    " output(s), got " + std::to_string(num_inputs) +
-                    " and " + std::to_string(num_outputs));
+                    " output(s), got " + std::to_string(num_inputs) + " and " +
+                    std::to_string(num_outputs));
   int64_t n = -1;
   for (int32_t i = 0; i < num_inputs; ++i)
     if (qsnn_rt_status s =
@@ -177,7 +175,8 @@ qsnn_model_run(qsnn_model *model, const qsnn_tensor *inputs,
 
   std::vector<const void *> in(num_inputs);
   std::vector<void *> out(num_outputs);
-  if (n < 0) { // No tensor has a batch dimension: one call on the caller's data.
+  if (n <
+      0) { // No tensor has a batch dimension: one call on the caller's data.
     for (int32_t i = 0; i < num_inputs; ++i)
       in[i] = inputs[i].data;
     for (int32_t i = 0; i < num_outputs; ++i)

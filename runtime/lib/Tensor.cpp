@@ -53,12 +53,15 @@ std::string qsnn::runtime::shapeString(const int64_t *shape, int32_t rank) {
   return text + "]";
 }
 
-uint64_t qsnn::runtime::descBytes(const qsnn_tensor_desc &desc,
-                                  int64_t batch) {
+uint64_t qsnn::runtime::descBytes(const qsnn_tensor_desc &desc, int64_t batch) {
   uint64_t bytes = dtypeBytes(desc.dtype);
   for (int32_t d = 0; d < desc.rank; ++d)
     bytes *= d == desc.batch_dim ? batch : desc.shape[d];
   return bytes;
+}
+
+extern "C" QSNN_EXPORT const char *qsnn_dtype_name(int32_t dtype) {
+  return dtypeName(dtype);
 }
 
 extern "C" QSNN_EXPORT uint64_t qsnn_tensor_bytes(const qsnn_tensor *tensor) {

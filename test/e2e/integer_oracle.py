@@ -99,6 +99,20 @@ class Builder:
                          [x] + [self.const(p.astype(np.float32))
                                 for p in params], epsilon=1e-5)
 
+    def readout(self, x, features, classes, steps):
+        """Flatten, the 8-bit classifier and the mean over `steps`: the
+        output "logits" [N, classes]."""
+        x = self.node("Flatten", [x], axis=1)
+        weight = self.int8_weight((classes, features))
+        bias = self.const(
+            self.rng.uniform(-0.5, 0.5, classes).astype(np.float32))
+        x = self.node("Gemm", [x, weight, bias], transB=1)
+        x = self.node("Reshape",
+                      [x, self.const(np.array([steps, -1, classes], np.int64))])
+        self.nodes.append(helper.make_node("ReduceMean", [x], ["logits"],
+                                           name="readout", axes=[0],
+                                           keepdims=0))
+
     def lif(self, x, cfg, index):
         alpha = float(self.rng.uniform(1.0, 2.0))
         return self.node("LIF", [x], domain="ai.qsnn", name="lif%d" % index,
@@ -140,13 +154,7 @@ def build(cfg, membrane_bits=None):
             size = (size + 2 * pad - kernel) // stride + 1
         lifs += 1
         x = b.lif(x, cfg, lifs)
-    x = b.node("Flatten", [x], axis=1)
-    w = b.int8_weight((CLASSES, channels * size * size))
-    bias = b.const(b.rng.uniform(-0.5, 0.5, CLASSES).astype(np.float32))
-    x = b.node("Gemm", [x, w, bias], transB=1)
-    x = b.node("Reshape", [x, b.const(np.array([T, -1, CLASSES], np.int64))])
-    b.nodes.append(helper.make_node("ReduceMean", [x], ["logits"],
-                                    name="readout", axes=[0], keepdims=0))
+    b.readout(x, channels * size * size, CLASSES, T)
     graph = helper.make_graph(
         b.nodes, cfg["name"],
         [helper.make_tensor_value_info("pixels", TensorProto.UINT8,

@@ -192,13 +192,7 @@ def build(cfg):
             channels = out
             h, w = _out_size(h, kernel, stride, pad), _out_size(w, kernel,
                                                                  stride, pad)
-    x = b.node("Flatten", [x], axis=1)
-    weight = b.int8_weight((CLASSES, channels * h * w))
-    bias = b.const(b.rng.uniform(-0.5, 0.5, CLASSES).astype(np.float32))
-    x = b.node("Gemm", [x, weight, bias], transB=1)
-    x = b.node("Reshape", [x, b.const(np.array([T, -1, CLASSES], np.int64))])
-    b.nodes.append(helper.make_node("ReduceMean", [x], ["logits"],
-                                    name="readout", axes=[0], keepdims=0))
+    b.readout(x, channels * h * w, CLASSES, T)
     dims = ([T, "N", C, H, W] if events else ["N", C, H, W])
     graph = helper.make_graph(
         b.nodes, cfg["name"],

@@ -13,9 +13,8 @@ bool Artifact::open(const std::string &dir, std::string &error) {
   return true;
 }
 
-bool Artifact::run(const std::vector<const HostTensor *> &inputs,
-                   int64_t batch, std::vector<HostTensor> &outputs,
-                   std::string &error) {
+bool Artifact::run(const std::vector<const HostTensor *> &inputs, int64_t batch,
+                   std::vector<HostTensor> &outputs, std::string &error) {
   std::vector<qsnn_tensor> in;
   for (const HostTensor *host : inputs) {
     qsnn_tensor t{};
@@ -23,8 +22,8 @@ bool Artifact::run(const std::vector<const HostTensor *> &inputs,
     t.dtype = host->dtype;
     t.rank = static_cast<int32_t>(host->shape.size());
     if (t.rank > QSNN_MAX_RANK) {
-      error = "input '" + host->name + "' has rank " +
-              std::to_string(t.rank) + ", more than qsnn supports";
+      error = "input '" + host->name + "' has rank " + std::to_string(t.rank) +
+              ", more than qsnn supports";
       return false;
     }
     for (int32_t d = 0; d < t.rank; ++d)
@@ -49,18 +48,6 @@ bool Artifact::run(const std::vector<const HostTensor *> &inputs,
     return false;
   }
   return true;
-}
-
-const char *qsnn::run::dtypeName(int32_t dtype) {
-  switch (dtype) {
-  case QSNN_DTYPE_UINT8:
-    return "uint8";
-  case QSNN_DTYPE_FLOAT32:
-    return "float32";
-  case QSNN_DTYPE_INT64:
-    return "int64";
-  }
-  return "unknown";
 }
 
 std::string qsnn::run::shapeString(const std::vector<int64_t> &shape) {

@@ -33,7 +33,6 @@ private:
   qsnn_model *model = nullptr;
 };
 
-const char *dtypeName(int32_t dtype);
 std::string shapeString(const std::vector<int64_t> &shape);
 
 } // namespace qsnn::run

@@ -1,4 +1,5 @@
-//===- Compare.h - compare artifact outputs with expected tensors -*- C++ -*-===//
+//===- Compare.h - compare artifact outputs with expected tensors -*- C++
+//-*-===//
 #ifndef QSNN_TOOLS_QSNN_RUN_COMPARE_H
 #define QSNN_TOOLS_QSNN_RUN_COMPARE_H
 

@@ -26,8 +26,7 @@ bool checkLayout(const qsnn_model_info &info,
   bool events = split.kind == qsnn::data::InputKind::Events;
   std::vector<int64_t> model(in.shape, in.shape + in.rank);
   bool ok = info.num_inputs == 1 && in.dtype == QSNN_DTYPE_UINT8 &&
-            in.batch_dim == (events ? 1 : 0) &&
-            in.rank == (events ? 5 : 4);
+            in.batch_dim == (events ? 1 : 0) && in.rank == (events ? 5 : 4);
   if (ok && events)
     ok = model[0] == split.timeSteps &&
          std::equal(sample.begin(), sample.end(), model.begin() + 2);
@@ -43,7 +42,7 @@ bool checkLayout(const qsnn_model_info &info,
                      std::to_string(split.height) + ", " +
                      std::to_string(split.width) + "] uint8 images";
     error = "the artifact's input '" + std::string(in.name ? in.name : "") +
-            "' is " + dtypeName(in.dtype) + " " + shapeString(model) +
+            "' is " + qsnn_dtype_name(in.dtype) + " " + shapeString(model) +
             " but " + name + " provides " + theirs;
   }
   if (ok && (info.num_outputs < 1 || info.outputs[0].rank != 2)) {
@@ -54,12 +53,13 @@ bool checkLayout(const qsnn_model_info &info,
 }
 
 /// Samples [start, start + count) in the artifact's input layout.
-void fillChunk(const qsnn::data::DataSplit &split, int64_t start,
-               int64_t count, HostTensor &chunk) {
+void fillChunk(const qsnn::data::DataSplit &split, int64_t start, int64_t count,
+               HostTensor &chunk) {
   int64_t frame = split.channels * split.height * split.width;
   if (split.kind == qsnn::data::InputKind::Static) {
     chunk.shape = {count, split.channels, split.height, split.width};
-    chunk.bytes.assign(split.sample(start), split.sample(start) + count * frame);
+    chunk.bytes.assign(split.sample(start),
+                       split.sample(start) + count * frame);
     return;
   }
   // [N, T, ...] samples to [T, N, ...] frames.
@@ -140,9 +140,9 @@ ExitCode qsnn::run::runDataset(Artifact &artifact,
     auto begin = std::chrono::steady_clock::now();
     if (!artifact.run({&chunk}, count, outputs, error))
       return Failure;
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             begin)
-                   .count();
+    seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+            .count();
     ++calls;
     const HostTensor &logits = outputs[0];
     checksum = fnv1a(logits.bytes.data(), logits.bytes.size(), checksum);

@@ -18,12 +18,12 @@ nlohmann::json qsnn::run::describeArtifact(const Artifact &artifact) {
   auto tensors = [](const qsnn_tensor_desc *descs, int32_t count) {
     nlohmann::json list = nlohmann::json::array();
     for (int32_t k = 0; k < count; ++k)
-      list.push_back({{"name", descs[k].name ? descs[k].name : ""},
-                      {"dtype", dtypeName(descs[k].dtype)},
-                      {"shape", std::vector<int64_t>(descs[k].shape,
-                                                     descs[k].shape +
-                                                         descs[k].rank)},
-                      {"batch_dim", descs[k].batch_dim}});
+      list.push_back(
+          {{"name", descs[k].name ? descs[k].name : ""},
+           {"dtype", qsnn_dtype_name(descs[k].dtype)},
+           {"shape", std::vector<int64_t>(descs[k].shape,
+                                          descs[k].shape + descs[k].rank)},
+           {"batch_dim", descs[k].batch_dim}});
     return list;
   };
   return {{"name", i.name},
@@ -113,23 +113,23 @@ ExitCode qsnn::run::runTestData(Artifact &artifact,
       error = dir + ": " + error;
       return Failure;
     }
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             start)
-                   .count();
+    seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     samples += batch;
 
     nlohmann::json compared = nlohmann::json::array();
     bool setPassed = true;
     for (size_t k = 0; k < outputs.size(); ++k) {
-      checksum = fnv1a(outputs[k].bytes.data(), outputs[k].bytes.size(),
-                       checksum);
+      checksum =
+          fnv1a(outputs[k].bytes.data(), outputs[k].bytes.size(), checksum);
       OutputComparison c = compareOutput(vectors.outputs[k], outputs[k], info,
                                          options.rtol, options.atol);
       setPassed &= c.passed;
       nlohmann::json entry = {
           {"name", c.name},
-          {"dtype", dtypeName(outputs[k].dtype)},
-          {"expected_dtype", dtypeName(vectors.outputs[k].dtype)},
+          {"dtype", qsnn_dtype_name(outputs[k].dtype)},
+          {"expected_dtype", qsnn_dtype_name(vectors.outputs[k].dtype)},
           {"shape", outputs[k].shape},
           {"expected_shape", vectors.outputs[k].shape},
           {"method", c.method},

@@ -18,13 +18,10 @@ RankedTensorType f32Tensor(MLIRContext *context, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, Float32Type::get(context));
 }
 
-/// A tensor of `shape` with the element type of `like`.
 RankedTensorType tensorLike(Type like, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape,
                                cast<RankedTensorType>(like).getElementType());
 }
-
-
 
 std::string formatNumber(double value) {
   char buffer[32];
@@ -40,7 +37,6 @@ bool allNonNegative(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v >= 0; });
 }
 
-/// Checks the window attributes shared by convolution and pooling.
 LogicalResult checkWindow(std::optional<Location> loc, ArrayRef<int64_t> kernel,
                           ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
                           ArrayRef<int64_t> dilations) {
@@ -56,7 +52,6 @@ LogicalResult checkWindow(std::optional<Location> loc, ArrayRef<int64_t> kernel,
   return success();
 }
 
-/// Infers [N, C, OH, OW] for a 2-D sliding window over an NCHW input.
 LogicalResult inferWindowShape(std::optional<Location> loc,
                                ArrayRef<int64_t> input, int64_t channels,
                                ArrayRef<int64_t> kernel,
@@ -66,9 +61,9 @@ LogicalResult inferWindowShape(std::optional<Location> loc,
                                SmallVectorImpl<int64_t> &result) {
   result.assign({input[0], channels});
   for (int d = 0; d < 2; ++d) {
-    int64_t out = windowOutputSize(input[2 + d], kernel[d], strides[d],
-                                   padding[d], padding[d + 2], dilations[d],
-                                   ceilMode);
+    int64_t out =
+        windowOutputSize(input[2 + d], kernel[d], strides[d], padding[d],
+                         padding[d + 2], dilations[d], ceilMode);
     if (!ShapedType::isDynamic(out) && out < 1)
       return fail(loc, Twine("window of extent ") +
                            Twine(dilations[d] * (kernel[d] - 1) + 1) +
@@ -81,13 +76,92 @@ LogicalResult inferWindowShape(std::optional<Location> loc,
   return success();
 }
 
-LogicalResult expectRank(std::optional<Location> loc, StringRef what,
+LogicalResult expectRank(std::optional<Location> loc, const Twine &what,
                          Type type, int64_t rank) {
   auto shaped = cast<RankedTensorType>(type);
   if (shaped.getRank() != rank)
-    return fail(loc, Twine(what) + " must have rank " + Twine(rank) +
-                         ", got " + Twine(shaped.getRank()));
+    return fail(loc, what + " must have rank " + Twine(rank) + ", got " +
+                         Twine(shaped.getRank()));
   return success();
+}
+
+FailureOr<SmallVector<int64_t>>
+inferConvShape(std::optional<Location> loc, StringRef name, Type inputType,
+               Type weightType, int64_t groups, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> padding, ArrayRef<int64_t> dilations) {
+  if (failed(expectRank(loc, name + " input [N, C, H, W]", inputType, 4)) ||
+      failed(expectRank(loc, name + " weight [O, I, KH, KW]", weightType, 4)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
+  if (llvm::any_of(weight, ShapedType::isDynamic))
+    return fail(loc, name + " weight must have a static shape");
+  if (!ShapedType::isDynamic(input[1]) && input[1] != weight[1] * groups)
+    return fail(loc, Twine("input has ") + Twine(input[1]) +
+                         " channels but the weight expects " +
+                         Twine(weight[1]) + " x groups " + Twine(groups));
+  if (weight[0] % groups != 0)
+    return fail(loc, Twine(weight[0]) +
+                         " output channels are not divisible by groups " +
+                         Twine(groups));
+  if (failed(
+          checkWindow(loc, weight.drop_front(2), strides, padding, dilations)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferWindowShape(loc, input, weight[0], weight.drop_front(2),
+                              strides, padding, dilations, /*ceilMode=*/false,
+                              shape)))
+    return failure();
+  return shape;
+}
+
+FailureOr<SmallVector<int64_t>> inferLinearShape(std::optional<Location> loc,
+                                                 StringRef name, Type inputType,
+                                                 Type weightType) {
+  if (failed(expectRank(loc, name + " input [M, K]", inputType, 2)) ||
+      failed(expectRank(loc, name + " weight [O, K]", weightType, 2)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
+  if (!ShapedType::isDynamic(input[1]) && !ShapedType::isDynamic(weight[1]) &&
+      input[1] != weight[1])
+    return fail(loc, Twine("input has ") + Twine(input[1]) +
+                         " features but the weight expects " +
+                         Twine(weight[1]));
+  return SmallVector<int64_t>{input[0], weight[0]};
+}
+
+FailureOr<SmallVector<int64_t>>
+inferPoolShape(std::optional<Location> loc, StringRef name, Type inputType,
+               ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> padding, bool ceilMode) {
+  if (failed(expectRank(loc, name + " input [N, C, H, W]", inputType, 4)))
+    return failure();
+  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
+  SmallVector<int64_t, 2> unitDilations = {1, 1};
+  if (failed(checkWindow(loc, kernel, strides, padding, unitDilations)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferWindowShape(loc, input, input[1], kernel, strides, padding,
+                              unitDilations, ceilMode, shape)))
+    return failure();
+  return shape;
+}
+
+FailureOr<SmallVector<int64_t>> inferReadoutShape(std::optional<Location> loc,
+                                                  StringRef name,
+                                                  Type inputType,
+                                                  int64_t steps) {
+  if (failed(expectRank(loc, name + " input [T*N, K]", inputType, 2)))
+    return failure();
+  SmallVector<int64_t> shape(cast<RankedTensorType>(inputType).getShape());
+  if (!ShapedType::isDynamic(shape[0])) {
+    if (shape[0] % steps != 0)
+      return fail(loc, Twine("leading dimension ") + Twine(shape[0]) +
+                           " is not a multiple of time_steps " + Twine(steps));
+    shape[0] /= steps;
+  }
+  return shape;
 }
 
 } // namespace mlir::qsnn::detail

@@ -1,4 +1,5 @@
-//===- OpHelpers.h - checks shared by the qsnn op verifiers ------*- C++ -*-===//
+//===- OpHelpers.h - checks shared by the qsnn op verifiers ------*- C++
+//-*-===//
 #ifndef QSNN_DIALECT_QSNN_LIB_OPHELPERS_H
 #define QSNN_DIALECT_QSNN_LIB_OPHELPERS_H
 
@@ -40,8 +41,31 @@ LogicalResult inferWindowShape(std::optional<Location> loc,
                                SmallVectorImpl<int64_t> &result);
 
 /// Fails unless `type` is a ranked tensor of `rank`, naming it `what`.
-LogicalResult expectRank(std::optional<Location> loc, StringRef what,
+LogicalResult expectRank(std::optional<Location> loc, const Twine &what,
                          Type type, int64_t rank);
+
+/// The result shapes the float and integer levels share; `name` is the
+/// op's mnemonic in messages.
+
+/// [N, O, OH, OW] of a convolution of [N, C, H, W] by a static [O, C/groups,
+/// KH, KW] weight.
+FailureOr<SmallVector<int64_t>>
+inferConvShape(std::optional<Location> loc, StringRef name, Type input,
+               Type weight, int64_t groups, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> padding, ArrayRef<int64_t> dilations);
+/// [M, O] of a fully connected layer of [M, K] by [O, K].
+FailureOr<SmallVector<int64_t>> inferLinearShape(std::optional<Location> loc,
+                                                 StringRef name, Type input,
+                                                 Type weight);
+/// [N, C, OH, OW] of a pooling window over [N, C, H, W].
+FailureOr<SmallVector<int64_t>>
+inferPoolShape(std::optional<Location> loc, StringRef name, Type input,
+               ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> padding, bool ceilMode);
+/// [N, K] of a readout of [T*N, K] over `steps` time steps.
+FailureOr<SmallVector<int64_t>> inferReadoutShape(std::optional<Location> loc,
+                                                  StringRef name, Type input,
+                                                  int64_t steps);
 
 } // namespace mlir::qsnn::detail
 

@@ -61,32 +61,20 @@ LogicalResult IConv2DOp::inferReturnTypes(MLIRContext *context,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
-  Type inputType = adaptor.getInput().getType();
-  Type weightType = adaptor.getWeight().getType();
-  if (failed(expectRank(loc, "iconv2d input [N, C, H, W]", inputType, 4)) ||
-      failed(expectRank(loc, "iconv2d weight [O, I, KH, KW]", weightType, 4)))
-    return failure();
-  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
-  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
   int64_t groups = adaptor.getGroups();
-  if (!ShapedType::isDynamic(input[1]) && input[1] != weight[1] * groups)
-    return fail(loc, Twine("input has ") + Twine(input[1]) +
-                         " channels but the weight expects " +
-                         Twine(weight[1]) + " x groups " + Twine(groups));
-  if (adaptor.getPerInputChannel() && groups != 1)
-    return fail(loc, "per_input_channel sums need groups = 1");
-  if (failed(checkWindow(loc, weight.drop_front(2), adaptor.getStrides(),
-                         adaptor.getPadding(), adaptor.getDilations())))
+  FailureOr<SmallVector<int64_t>> shape = inferConvShape(
+      loc, "iconv2d", adaptor.getInput().getType(),
+      adaptor.getWeight().getType(), groups, adaptor.getStrides(),
+      adaptor.getPadding(), adaptor.getDilations());
+  if (failed(shape))
     return failure();
-  SmallVector<int64_t> shape;
-  if (failed(inferWindowShape(loc, input, weight[0], weight.drop_front(2),
-                              adaptor.getStrides(), adaptor.getPadding(),
-                              adaptor.getDilations(), /*ceilMode=*/false,
-                              shape)))
-    return failure();
-  if (adaptor.getPerInputChannel())
-    shape.insert(shape.begin() + 2, input[1]);
-  inferred.push_back(intTensor(context, shape, 32));
+  if (adaptor.getPerInputChannel()) {
+    if (groups != 1)
+      return fail(loc, "per_input_channel sums need groups = 1");
+    auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+    shape->insert(shape->begin() + 2, input.getDimSize(1));
+  }
+  inferred.push_back(intTensor(context, *shape, 32));
   return success();
 }
 
@@ -94,38 +82,25 @@ LogicalResult ILinearOp::inferReturnTypes(MLIRContext *context,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
-  Type inputType = adaptor.getInput().getType();
-  Type weightType = adaptor.getWeight().getType();
-  if (failed(expectRank(loc, "ilinear input [M, K]", inputType, 2)) ||
-      failed(expectRank(loc, "ilinear weight [O, K]", weightType, 2)))
+  FailureOr<SmallVector<int64_t>> shape =
+      inferLinearShape(loc, "ilinear", adaptor.getInput().getType(),
+                       adaptor.getWeight().getType());
+  if (failed(shape))
     return failure();
-  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
-  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
-  if (!ShapedType::isDynamic(input[1]) && input[1] != weight[1])
-    return fail(loc, Twine("input has ") + Twine(input[1]) +
-                         " features but the weight expects " +
-                         Twine(weight[1]));
-  inferred.push_back(intTensor(context, {input[0], weight[0]}, 32));
+  inferred.push_back(intTensor(context, *shape, 32));
   return success();
 }
 
-LogicalResult ISumPool2DOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  Type inputType = adaptor.getInput().getType();
-  if (failed(expectRank(loc, "isum_pool2d input [N, C, H, W]", inputType, 4)))
+LogicalResult ISumPool2DOp::inferReturnTypes(MLIRContext *context,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  FailureOr<SmallVector<int64_t>> shape = inferPoolShape(
+      loc, "isum_pool2d", adaptor.getInput().getType(), adaptor.getKernel(),
+      adaptor.getStrides(), adaptor.getPadding(), /*ceilMode=*/false);
+  if (failed(shape))
     return failure();
-  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
-  SmallVector<int64_t, 2> unitDilations = {1, 1};
-  if (failed(checkWindow(loc, adaptor.getKernel(), adaptor.getStrides(),
-                         adaptor.getPadding(), unitDilations)))
-    return failure();
-  SmallVector<int64_t> shape;
-  if (failed(inferWindowShape(loc, input, input[1], adaptor.getKernel(),
-                              adaptor.getStrides(), adaptor.getPadding(),
-                              unitDilations, /*ceilMode=*/false, shape)))
-    return failure();
-  inferred.push_back(intTensor(context, shape, 32));
+  inferred.push_back(intTensor(context, *shape, 32));
   return success();
 }
 
@@ -202,18 +177,11 @@ LogicalResult IReadoutOp::inferReturnTypes(MLIRContext *context,
                                            std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
-  Type inputType = adaptor.getInput().getType();
-  if (failed(expectRank(loc, "ireadout input [T*N, K]", inputType, 2)))
+  FailureOr<SmallVector<int64_t>> shape = inferReadoutShape(
+      loc, "ireadout", adaptor.getInput().getType(), adaptor.getTimeSteps());
+  if (failed(shape))
     return failure();
-  SmallVector<int64_t> shape(cast<RankedTensorType>(inputType).getShape());
-  int64_t steps = adaptor.getTimeSteps();
-  if (!ShapedType::isDynamic(shape[0])) {
-    if (shape[0] % steps != 0)
-      return fail(loc, Twine("leading dimension ") + Twine(shape[0]) +
-                           " is not a multiple of time_steps " + Twine(steps));
-    shape[0] /= steps;
-  }
-  inferred.push_back(intTensor(context, shape, 64));
+  inferred.push_back(intTensor(context, *shape, 64));
   return success();
 }
 
@@ -237,9 +205,8 @@ LogicalResult BConv2DOp::verify() {
   int64_t words = weight.getDimSize(2);
   if (words != llvm::divideCeil(channels, wordBits))
     return emitOpError() << channels << " input channels need "
-                         << llvm::divideCeil(channels, wordBits)
-                         << " words of " << wordBits << " bits, the weights have "
-                         << words;
+                         << llvm::divideCeil(channels, wordBits) << " words of "
+                         << wordBits << " bits, the weights have " << words;
   if (weight.getDimSize(3) < result.getDimSize(1))
     return emitOpError() << "packed weights cover " << weight.getDimSize(3)
                          << " output channels, the result has "
@@ -258,14 +225,14 @@ LogicalResult BConv2DOp::verify() {
                          << getPlanes();
   }
   if (getPlanes() >= 16)
-    return emitOpError() << getPlanes() << " bit planes are more than counts "
+    return emitOpError() << getPlanes()
+                         << " bit planes are more than counts "
                             "of a binary convolution need (at most 15)";
   SmallVector<int64_t, 2> unitDilations = {1, 1};
   SmallVector<int64_t> shape;
   if (failed(checkWindow(getLoc(), weight.getShape().take_front(2),
                          getStrides(), getPadding(), unitDilations)) ||
-      failed(inferWindowShape(getLoc(), windowInput,
-                              result.getDimSize(1),
+      failed(inferWindowShape(getLoc(), windowInput, result.getDimSize(1),
                               weight.getShape().take_front(2), getStrides(),
                               getPadding(), unitDilations,
                               /*ceilMode=*/false, shape)))
@@ -289,8 +256,8 @@ LogicalResult ILIFStepOp::verify() {
     return emitOpError() << "current, state, spikes and next state must have "
                             "one shape (and the states one type)";
   if (getFracBits() > kMaxFracBits)
-    return emitOpError() << "frac_bits " << getFracBits()
-                         << " exceeds " << kMaxFracBits;
+    return emitOpError() << "frac_bits " << getFracBits() << " exceeds "
+                         << kMaxFracBits;
   unsigned width = state.getElementTypeBitWidth();
   if (width < 64 && getLevels() > (int64_t(1) << (width - 1)) - 1)
     return emitOpError() << "an i" << width << " state cannot hold the levels "

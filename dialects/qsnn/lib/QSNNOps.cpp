@@ -188,18 +188,11 @@ LogicalResult ReadoutOp::inferReturnTypes(MLIRContext *context,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
-  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
-  if (failed(expectRank(loc, "readout input [T*N, K]", input, 2)))
+  FailureOr<SmallVector<int64_t>> shape = inferReadoutShape(
+      loc, "readout", adaptor.getInput().getType(), adaptor.getTimeSteps());
+  if (failed(shape))
     return failure();
-  SmallVector<int64_t> shape(input.getShape());
-  int64_t steps = adaptor.getTimeSteps();
-  if (!ShapedType::isDynamic(shape[0])) {
-    if (shape[0] % steps != 0)
-      return fail(loc, Twine("leading dimension ") + Twine(shape[0]) +
-                           " is not a multiple of time_steps " + Twine(steps));
-    shape[0] /= steps;
-  }
-  inferred.push_back(f32Tensor(context, shape));
+  inferred.push_back(f32Tensor(context, *shape));
   return success();
 }
 
@@ -211,34 +204,13 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *context,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
-  Type inputType = adaptor.getInput().getType();
-  Type weightType = adaptor.getWeight().getType();
-  if (failed(expectRank(loc, "conv2d input [N, C, H, W]", inputType, 4)) ||
-      failed(expectRank(loc, "conv2d weight [O, I, KH, KW]", weightType, 4)))
+  FailureOr<SmallVector<int64_t>> shape = inferConvShape(
+      loc, "conv2d", adaptor.getInput().getType(),
+      adaptor.getWeight().getType(), adaptor.getGroups(), adaptor.getStrides(),
+      adaptor.getPadding(), adaptor.getDilations());
+  if (failed(shape))
     return failure();
-  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
-  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
-  if (llvm::any_of(weight, ShapedType::isDynamic))
-    return fail(loc, "conv2d weight must have a static shape");
-  int64_t groups = adaptor.getGroups();
-  if (!ShapedType::isDynamic(input[1]) && input[1] != weight[1] * groups)
-    return fail(loc, Twine("input has ") + Twine(input[1]) +
-                         " channels but the weight expects " +
-                         Twine(weight[1]) + " x groups " + Twine(groups));
-  if (weight[0] % groups != 0)
-    return fail(loc, Twine(weight[0]) +
-                         " output channels are not divisible by groups " +
-                         Twine(groups));
-  if (failed(checkWindow(loc, weight.drop_front(2), adaptor.getStrides(),
-                         adaptor.getPadding(), adaptor.getDilations())))
-    return failure();
-  SmallVector<int64_t> shape;
-  if (failed(inferWindowShape(loc, input, weight[0], weight.drop_front(2),
-                              adaptor.getStrides(), adaptor.getPadding(),
-                              adaptor.getDilations(), /*ceilMode=*/false,
-                              shape)))
-    return failure();
-  inferred.push_back(f32Tensor(context, shape));
+  inferred.push_back(f32Tensor(context, *shape));
   return success();
 }
 
@@ -248,19 +220,12 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *context,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
-  Type inputType = adaptor.getInput().getType();
-  Type weightType = adaptor.getWeight().getType();
-  if (failed(expectRank(loc, "linear input [M, K]", inputType, 2)) ||
-      failed(expectRank(loc, "linear weight [O, K]", weightType, 2)))
+  FailureOr<SmallVector<int64_t>> shape =
+      inferLinearShape(loc, "linear", adaptor.getInput().getType(),
+                       adaptor.getWeight().getType());
+  if (failed(shape))
     return failure();
-  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
-  ArrayRef<int64_t> weight = cast<RankedTensorType>(weightType).getShape();
-  if (!ShapedType::isDynamic(input[1]) && !ShapedType::isDynamic(weight[1]) &&
-      input[1] != weight[1])
-    return fail(loc, Twine("input has ") + Twine(input[1]) +
-                         " features but the weight expects " +
-                         Twine(weight[1]));
-  inferred.push_back(f32Tensor(context, {input[0], weight[0]}));
+  inferred.push_back(f32Tensor(context, *shape));
   return success();
 }
 
@@ -340,19 +305,12 @@ static LogicalResult inferPoolType(MLIRContext *context,
                                    std::optional<Location> loc, Adaptor adaptor,
                                    SmallVectorImpl<Type> &inferred) {
   Type inputType = adaptor.getInput().getType();
-  if (failed(expectRank(loc, "pool input [N, C, H, W]", inputType, 4)))
+  FailureOr<SmallVector<int64_t>> shape = inferPoolShape(
+      loc, "pool", inputType, adaptor.getKernel(), adaptor.getStrides(),
+      adaptor.getPadding(), adaptor.getCeilMode());
+  if (failed(shape))
     return failure();
-  ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
-  SmallVector<int64_t, 2> unitDilations = {1, 1};
-  if (failed(checkWindow(loc, adaptor.getKernel(), adaptor.getStrides(),
-                         adaptor.getPadding(), unitDilations)))
-    return failure();
-  SmallVector<int64_t> shape;
-  if (failed(inferWindowShape(loc, input, input[1], adaptor.getKernel(),
-                              adaptor.getStrides(), adaptor.getPadding(),
-                              unitDilations, adaptor.getCeilMode(), shape)))
-    return failure();
-  inferred.push_back(tensorLike(inputType, shape));
+  inferred.push_back(tensorLike(inputType, *shape));
   return success();
 }
 

@@ -70,21 +70,15 @@ struct IntegerLIFConstants {
   }
 };
 
-
-struct ConvertILIF : OpRewritePattern<ILIFOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ILIFOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
+struct ConvertILIF : StaticShapeLowering<ILIFOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(ILIFOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     int64_t steps = op.getTimeSteps();
-    SmallVector<int64_t> stepShape(type.getShape());
-    stepShape[0] /= steps;
     Type stateElement =
         rewriter.getIntegerType(ILIFOp::getStateBits(op.getLevels()));
-    auto stateType = RankedTensorType::get(stepShape, stateElement);
+    RankedTensorType stateType =
+        getStepType(cast<RankedTensorType>(op.getType()), steps, stateElement);
     IntegerLIFConstants lif(rewriter, loc, op, stateElement);
     Value state0 = createIntFilled(rewriter, loc, stateType, 0);
     Value spikes = buildLIFTimeLoop(
@@ -101,13 +95,10 @@ struct ConvertILIF : OpRewritePattern<ILIFOp> {
 /// One step: an elementwise generic that updates the state in place (it is
 /// the generic's first init, read through its block argument: a time loop
 /// that carries it bufferizes without copies) and writes the spikes.
-struct ConvertILIFStep : OpRewritePattern<ILIFStepOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ILIFStepOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertILIFStep : StaticShapeLowering<ILIFStepOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(ILIFStepOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto stateType = cast<RankedTensorType>(op.getState().getType());
     auto spikeType = cast<RankedTensorType>(op.getSpikes().getType());
     IntegerLIFConstants lif(rewriter, loc, op, stateType.getElementType());
@@ -130,13 +121,10 @@ struct ConvertILIFStep : OpRewritePattern<ILIFStepOp> {
 };
 
 /// [T*N, K] -> [N, K]: z[n, k] = sum_t g[t*N + n, k] in i64.
-struct ConvertIReadout : OpRewritePattern<IReadoutOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(IReadoutOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertIReadout : StaticShapeLowering<IReadoutOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(IReadoutOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     int64_t steps = op.getTimeSteps();
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t batch = resultType.getDimSize(0),
@@ -174,16 +162,13 @@ struct ConvertIReadout : OpRewritePattern<IReadoutOp> {
 /// wider values. Padded cells (explicit padding and ceil-mode windows) are
 /// 0, which never wins for spikes or the non-negative counts pooled at the
 /// integer level.
-struct ConvertIntegerMaxPool : OpRewritePattern<MaxPool2DOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(MaxPool2DOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
+struct ConvertIntegerMaxPool : StaticShapeLowering<MaxPool2DOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(MaxPool2DOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     Type element = op.getType().getElementType();
     if (!isa<IntegerType>(element))
       return rewriter.notifyMatchFailure(op, "float max pool");
-    Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides();
@@ -233,6 +218,6 @@ struct ConvertIntegerMaxPool : OpRewritePattern<MaxPool2DOp> {
 } // namespace
 
 void qsnn::populateIntegerNeuronPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvertILIF, ConvertILIFStep, ConvertIReadout, ConvertIntegerMaxPool>(
-      patterns.getContext());
+  patterns.add<ConvertILIF, ConvertILIFStep, ConvertIReadout,
+               ConvertIntegerMaxPool>(patterns.getContext());
 }

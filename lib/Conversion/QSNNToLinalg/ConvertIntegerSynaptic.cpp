@@ -26,13 +26,10 @@ namespace {
 
 /// p - zero_point[c] in i16, the uint8 pixel widened unsigned (a signless
 /// i8 input holds the same bytes).
-struct ConvertICenter : OpRewritePattern<ICenterOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ICenterOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertICenter : StaticShapeLowering<ICenterOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(ICenterOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     Value input = op.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
     Type i16 = rewriter.getI16Type();
@@ -92,13 +89,10 @@ Value perInputChannelConv(OpBuilder &builder, Location loc, Value padded,
       .getResult(0);
 }
 
-struct ConvertIConv2D : OpRewritePattern<IConv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(IConv2DOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertIConv2D : StaticShapeLowering<IConv2DOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(IConv2DOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto resultType = cast<RankedTensorType>(op.getType());
     // Type inference already rejects per_input_channel with groups > 1.
     int64_t groups = op.getGroups();
@@ -113,78 +107,32 @@ struct ConvertIConv2D : OpRewritePattern<IConv2DOp> {
       return success();
     }
     // The named ops sign-extend the i8 weights into the i32 accumulator.
-    Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
-    Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
-    if (groups == 1) {
-      Value init = createIntFilled(rewriter, loc, resultType, 0);
-      rewriter.replaceOp(op, rewriter
-                                 .create<linalg::Conv2DNchwFchwOp>(
-                                     loc, TypeRange{resultType},
-                                     ValueRange{input, op.getWeight()},
-                                     ValueRange{init}, strides, dilations)
-                                 .getResult(0));
-      return success();
-    }
-    auto inType = cast<RankedTensorType>(input.getType());
-    auto wType = cast<RankedTensorType>(op.getWeight().getType());
-    ArrayRef<int64_t> in = inType.getShape(), w = wType.getShape(),
-                      out = resultType.getShape();
-    auto groupedIn = RankedTensorType::get(
-        {in[0], groups, in[1] / groups, in[2], in[3]}, rewriter.getI32Type());
-    auto groupedW = RankedTensorType::get(
-        {groups, w[0] / groups, w[1], w[2], w[3]}, wType.getElementType());
-    auto groupedOut =
-        RankedTensorType::get({out[0], groups, out[1] / groups, out[2], out[3]},
-                              rewriter.getI32Type());
-    Value x = rewriter.create<tensor::ExpandShapeOp>(
-        loc, groupedIn, input,
-        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
-    Value weight = rewriter.create<tensor::ExpandShapeOp>(
-        loc, groupedW, op.getWeight(),
-        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
-    Value init = createIntFilled(rewriter, loc, groupedOut, 0);
-    Value grouped = rewriter
-                        .create<linalg::Conv2DNgchwGfchwOp>(
-                            loc, TypeRange{groupedOut}, ValueRange{x, weight},
-                            ValueRange{init}, strides, dilations)
-                        .getResult(0);
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, resultType, grouped,
-        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    rewriter.replaceOp(op, buildConv2D(rewriter, loc, input, op.getWeight(),
+                                       resultType, groups, op.getStrides(),
+                                       op.getDilations()));
     return success();
   }
 };
 
 /// c[m, o] = sum_k x[m, k] * W[o, k] in i32.
-struct ConvertILinear : OpRewritePattern<ILinearOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ILinearOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertILinear : StaticShapeLowering<ILinearOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(ILinearOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto resultType = cast<RankedTensorType>(op.getType());
     Value input =
         castIntegerTensor(rewriter, loc, op.getInput(), rewriter.getI32Type());
-    Value init = createIntFilled(rewriter, loc, resultType, 0);
-    rewriter.replaceOp(op, rewriter
-                               .create<linalg::MatmulTransposeBOp>(
-                                   loc, TypeRange{resultType},
-                                   ValueRange{input, op.getWeight()},
-                                   ValueRange{init})
-                               .getResult(0));
+    rewriter.replaceOp(op, buildMatmulTransposeB(rewriter, loc, input,
+                                                 op.getWeight(), resultType));
     return success();
   }
 };
 
 /// Window sums over the zero-padded i32 input.
-struct ConvertISumPool2D : OpRewritePattern<ISumPool2DOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ISumPool2DOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertISumPool2D : StaticShapeLowering<ISumPool2DOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(ISumPool2DOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto resultType = cast<RankedTensorType>(op.getType());
     Type i32 = rewriter.getI32Type();
     Value input = castIntegerTensor(rewriter, loc, op.getInput(), i32);
@@ -213,13 +161,10 @@ struct ConvertISumPool2D : OpRewritePattern<ISumPool2DOp> {
 
 /// g = A[o] * c + B[o] in i64, or with per_input_channel
 /// g[m, o, ...] = B[o] + sum_c A[o * C + c] * c[m, o, c, ...].
-struct ConvertIAffine : OpRewritePattern<IAffineOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(IAffineOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertIAffine : StaticShapeLowering<IAffineOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(IAffineOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     Type i64 = rewriter.getI64Type();
     auto resultType = cast<RankedTensorType>(op.getType());
     Value bias = createI64Vector(rewriter, loc, op.getBias());

@@ -49,18 +49,13 @@ struct Quantizer {
   }
 };
 
-struct ConvertLIF : OpRewritePattern<LIFOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(LIFOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertLIF : StaticShapeLowering<LIFOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(LIFOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     int64_t steps = op.getTimeSteps();
-    SmallVector<int64_t> stepShape(type.getShape());
-    stepShape[0] /= steps;
-    auto stepType = RankedTensorType::get(stepShape, rewriter.getF32Type());
+    RankedTensorType stepType = getStepType(type, steps, rewriter.getF32Type());
 
     Quantizer quant;
     quant.levels = op.getNumLevels();

@@ -73,10 +73,9 @@ Value padForWindow(OpBuilder &builder, Location loc, Value input,
   SmallVector<OpFoldResult> low = {
       builder.getIndexAttr(0), builder.getIndexAttr(0),
       builder.getIndexAttr(h.padBegin), builder.getIndexAttr(w.padBegin)};
-  SmallVector<OpFoldResult> high = {builder.getIndexAttr(0),
-                                    builder.getIndexAttr(0),
-                                    builder.getIndexAttr(padH),
-                                    builder.getIndexAttr(padW)};
+  SmallVector<OpFoldResult> high = {
+      builder.getIndexAttr(0), builder.getIndexAttr(0),
+      builder.getIndexAttr(padH), builder.getIndexAttr(padW)};
   return builder.create<tensor::PadOp>(
       loc, RankedTensorType::get(shape, type.getElementType()), input, low,
       high, createF32(builder, loc, value));
@@ -96,28 +95,25 @@ Value createPool(OpBuilder &builder, Location loc, Value padded,
       .getResult(0);
 }
 
-struct ConvertAvgPool : OpRewritePattern<AvgPool2DOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(AvgPool2DOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertAvgPool : StaticShapeLowering<AvgPool2DOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(AvgPool2DOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     auto resultType = cast<RankedTensorType>(op.getType());
     auto [h, w] = windowDims(inputType, resultType, op.getKernel(),
                              op.getStrides(), op.getPadding());
     Value padded = padForWindow(rewriter, loc, op.getInput(), h, w, 0.0);
-    Value sum = createPool<linalg::PoolingNchwSumOp>(
-        rewriter, loc, padded, resultType, op.getKernel(), op.getStrides(),
-        0.0);
+    Value sum = createPool<linalg::PoolingNchwSumOp>(rewriter, loc, padded,
+                                                     resultType, op.getKernel(),
+                                                     op.getStrides(), 0.0);
 
     bool includePad = op.getCountIncludePad();
     SmallVector<double> divisors;
     for (int64_t oh = 0; oh < h.output; ++oh)
       for (int64_t ow = 0; ow < w.output; ++ow)
-        divisors.push_back(
-            static_cast<double>(h.count(oh, includePad) * w.count(ow, includePad)));
+        divisors.push_back(static_cast<double>(h.count(oh, includePad) *
+                                               w.count(ow, includePad)));
     bool uniform = llvm::all_equal(divisors);
     SmallVector<Value> params;
     Value scalar;
@@ -125,8 +121,8 @@ struct ConvertAvgPool : OpRewritePattern<AvgPool2DOp> {
       scalar = createF32(rewriter, loc, divisors.front());
     } else {
       SmallVector<float> table(divisors.begin(), divisors.end());
-      auto tableType = RankedTensorType::get({h.output, w.output},
-                                             rewriter.getF32Type());
+      auto tableType =
+          RankedTensorType::get({h.output, w.output}, rewriter.getF32Type());
       params.push_back(rewriter.create<arith::ConstantOp>(
           loc, DenseFPElementsAttr::get(tableType, ArrayRef<float>(table))));
     }
@@ -141,15 +137,12 @@ struct ConvertAvgPool : OpRewritePattern<AvgPool2DOp> {
   }
 };
 
-struct ConvertMaxPool : OpRewritePattern<MaxPool2DOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(MaxPool2DOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
+struct ConvertMaxPool : StaticShapeLowering<MaxPool2DOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(MaxPool2DOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     if (!op.getType().getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "integer max pool");
-    Location loc = op.getLoc();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     auto resultType = cast<RankedTensorType>(op.getType());
     auto [h, w] = windowDims(inputType, resultType, op.getKernel(),
@@ -164,13 +157,10 @@ struct ConvertMaxPool : OpRewritePattern<MaxPool2DOp> {
 };
 
 /// [N, C, H, W] -> [N, C, 1, 1]: sum over H and W, one division by H*W.
-struct ConvertGlobalAvgPool : OpRewritePattern<GlobalAvgPoolOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(GlobalAvgPoolOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertGlobalAvgPool : StaticShapeLowering<GlobalAvgPoolOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(GlobalAvgPoolOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     ArrayRef<int64_t> in = inputType.getShape();
     auto sumType = RankedTensorType::get({in[0], in[1]}, rewriter.getF32Type());

@@ -42,13 +42,10 @@ SmallVector<ReassociationIndices> mergeLeading(int64_t count, int64_t rank) {
 /// signless i8 (arith works on signless integers) and widened unsigned; the
 /// difference of two integers below 2^24 is exact in f32, as in the ONNX
 /// graph's Cast -> Sub -> Mul.
-struct ConvertNormalize : OpRewritePattern<NormalizeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(NormalizeOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertNormalize : StaticShapeLowering<NormalizeOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(NormalizeOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     Value input = op.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
     bool isPixels = inputType.getElementType().isUnsignedInteger(8);
@@ -74,13 +71,10 @@ struct ConvertNormalize : OpRewritePattern<NormalizeOp> {
 
 /// uint8 -> f32, value preserving: reinterpreted as signless i8 and widened
 /// unsigned.
-struct ConvertCounts : OpRewritePattern<CountsOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(CountsOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertCounts : StaticShapeLowering<CountsOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(CountsOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     Value bytes = rewriter.create<tensor::BitcastOp>(
         loc, inputType.clone(rewriter.getIntegerType(8)), op.getInput());
@@ -97,13 +91,10 @@ struct ConvertCounts : OpRewritePattern<CountsOp> {
 /// [N, ...] -> [T*N, ...]: broadcast to [T, N, ...], then merge T into the
 /// batch (time-major, row t*N + n is step t of sample n). Any element type:
 /// at the integer level it repeats the first layer's sums.
-struct ConvertEncode : OpRewritePattern<EncodeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(EncodeOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertEncode : StaticShapeLowering<EncodeOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(EncodeOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     SmallVector<int64_t> stepped = {static_cast<int64_t>(op.getTimeSteps())};
     llvm::append_range(stepped, inputType.getShape());
@@ -121,13 +112,10 @@ struct ConvertEncode : OpRewritePattern<EncodeOp> {
 
 /// [T*N, K] -> [N, K]: view as [T, N, K], sum over T, divide by T (a mean,
 /// as ReduceMean computes it: a sum, then one division).
-struct ConvertReadout : OpRewritePattern<ReadoutOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ReadoutOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertReadout : StaticShapeLowering<ReadoutOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(ReadoutOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     int64_t steps = op.getTimeSteps();
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t batch = resultType.getDimSize(0),
@@ -167,12 +155,10 @@ struct ConvertReadout : OpRewritePattern<ReadoutOp> {
   }
 };
 
-struct ConvertAdd : OpRewritePattern<AddOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(AddOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
+struct ConvertAdd : StaticShapeLowering<AddOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(AddOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     // Float activations, or i64 currents joining before a qsnn.ilif.
     Type element = op.getType().getElementType();
     bool isFloat = isa<FloatType>(element);
@@ -192,13 +178,10 @@ struct ConvertAdd : OpRewritePattern<AddOp> {
 /// ONNX Flatten is a pure reshape. When one side of the split is empty
 /// (axis 0 or axis = rank) the result has a unit dimension that no single
 /// collapse can create: collapse to 1-D, then expand.
-struct ConvertFlatten : OpRewritePattern<FlattenOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(FlattenOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+struct ConvertFlatten : StaticShapeLowering<FlattenOp> {
+  using StaticShapeLowering::StaticShapeLowering;
+  LogicalResult lower(FlattenOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t rank = inputType.getRank();

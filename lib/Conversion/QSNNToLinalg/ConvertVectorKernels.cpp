@@ -67,8 +67,7 @@ Value packPlanes(OpBuilder &b, Location loc, Value input, int64_t planes,
   // Iteration space (n, p, w, j, x): j (the bit) is the reduction; the
   // pixel x stays innermost so the loop runs along contiguous memory.
   AffineMap inputMap = AffineMap::get(5, 0, {d(0), d(2), d(3), d(4)}, context);
-  AffineMap outputMap =
-      AffineMap::get(5, 0, {d(0), d(1), d(2), d(4)}, context);
+  AffineMap outputMap = AffineMap::get(5, 0, {d(0), d(1), d(2), d(4)}, context);
   using utils::IteratorType;
   SmallVector<IteratorType> iterators = {
       IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
@@ -77,8 +76,8 @@ Value packPlanes(OpBuilder &b, Location loc, Value input, int64_t planes,
   Value init = createIntFilled(b, loc, flatType, 0);
   Value flat =
       b.create<linalg::GenericOp>(
-           loc, flatType, input, init,
-           ArrayRef<AffineMap>{inputMap, outputMap}, iterators,
+           loc, flatType, input, init, ArrayRef<AffineMap>{inputMap, outputMap},
+           iterators,
            [&](OpBuilder &e, Location l, ValueRange args) {
              Value x = castInteger(e, l, args[0], wordType);
              Value bit = x;
@@ -168,20 +167,19 @@ Value countOnes(OpBuilder &b, Location loc, Value packed) {
   // Iteration space (n, p, w, y, x), p and w reduced.
   using utils::IteratorType;
   SmallVector<IteratorType> iterators = {
-      IteratorType::parallel, IteratorType::reduction,
-      IteratorType::reduction, IteratorType::parallel,
-      IteratorType::parallel};
+      IteratorType::parallel, IteratorType::reduction, IteratorType::reduction,
+      IteratorType::parallel, IteratorType::parallel};
   Value init = createIntFilled(b, loc, resultType, 0);
   return b
       .create<linalg::GenericOp>(
           loc, resultType, packed, init,
-          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(5),
-                              AffineMap::get(5, 0, {d(0), d(3), d(4)},
-                                             context)},
+          ArrayRef<AffineMap>{
+              b.getMultiDimIdentityMap(5),
+              AffineMap::get(5, 0, {d(0), d(3), d(4)}, context)},
           iterators,
           [&](OpBuilder &e, Location l, ValueRange args) {
-            Value ones = castInteger(
-                e, l, e.create<math::CtPopOp>(l, args[0]), i32);
+            Value ones =
+                castInteger(e, l, e.create<math::CtPopOp>(l, args[0]), i32);
             Value plane = e.create<arith::IndexCastOp>(
                 l, i32, e.create<linalg::IndexOp>(l, 1));
             Value weighted = e.create<arith::ShLIOp>(l, ones, plane);
@@ -208,8 +206,9 @@ int64_t chooseBlockLanes(int64_t paddedOut, int64_t lanes, unsigned accBits,
 }
 
 /// Per window tap: the contribution of input position (iy, ix) through
-/// window indices `taps` (ky, kx, then the kernel's own loops) to the V output channels starting at `o`, added to
-/// the carried values `sums` (the accumulator vector first).
+/// window indices `taps` (ky, kx, then the kernel's own loops) to the V output
+/// channels starting at `o`, added to the carried values `sums` (the
+/// accumulator vector first).
 using TapBody = llvm::function_ref<SmallVector<Value>(
     OpBuilder &, Location, Value n, Value iy, Value ix, ValueRange taps,
     Value o, ValueRange sums)>;
@@ -233,8 +232,8 @@ Value buildOutputChannelVectorLoops(OpBuilder &rewriter, Location loc,
                                     ValueRange initial, TapBody tap,
                                     FinishBody finish) {
   ArrayRef<int64_t> out = resultType.getShape(); // [N, O, OH, OW]
-  Value result = rewriter.create<tensor::EmptyOp>(loc, out,
-                                                  resultType.getElementType());
+  Value result =
+      rewriter.create<tensor::EmptyOp>(loc, out, resultType.getElementType());
   Value zero = indexConstant(rewriter, loc, 0);
   Value one = indexConstant(rewriter, loc, 1);
   SmallVector<Value> windowZeros, windowBounds, windowSteps;
@@ -297,13 +296,14 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
     int64_t planes = op.getPlanes();
     unsigned accBits = bits == 64 ? 64 : 32;
     // One accumulator register block per plane, plus the loaded masks.
-    lanes = chooseBlockLanes(w[3], lanes, accBits,
-                             std::max<int64_t>(1, std::min<int64_t>(8, 12 / planes)));
+    lanes = chooseBlockLanes(
+        w[3], lanes, accBits,
+        std::max<int64_t>(1, std::min<int64_t>(8, 12 / planes)));
 
     // 1. Pack the input into words (the bit planes of counts, or of a 2x2
     // pool of spikes formed by adders) and pad them spatially with zeros.
     Value input = padDimensionWithZeros(rewriter, loc, op.getInput(), /*dim=*/1,
-                               w[2] * bits);
+                                        w[2] * bits);
     Value packed;
     if (op.getInputPool()) {
       packed = packPlanes(rewriter, loc, input, 1, wordType);
@@ -325,8 +325,8 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
     auto i32Vector = VectorType::get({lanes}, rewriter.getI32Type());
     Value weights = op.getWeightBits();
     Value acc0 = rewriter.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(accVector,
-                                    rewriter.getIntegerAttr(accType, 0)));
+        loc,
+        DenseElementsAttr::get(accVector, rewriter.getIntegerAttr(accType, 0)));
     SmallVector<Value> initial(planes, acc0);
     auto tap = [&](OpBuilder &e, Location el, Value n, Value iy, Value ix,
                    ValueRange taps, Value o,
@@ -338,31 +338,30 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
       SmallVector<Value> next;
       for (int64_t p = 0; p < planes; ++p) {
         Value x = e.create<tensor::ExtractOp>(
-            el, packed,
-            ValueRange{n, indexConstant(e, el, p), word, iy, ix});
+            el, packed, ValueRange{n, indexConstant(e, el, p), word, iy, ix});
         Value hits = e.create<math::CtPopOp>(
-            el, e.create<arith::AndIOp>(
-                    el, e.create<vector::BroadcastOp>(el, wordVector, x),
-                    mask));
+            el,
+            e.create<arith::AndIOp>(
+                el, e.create<vector::BroadcastOp>(el, wordVector, x), mask));
         if (bits < 32)
           hits = e.create<arith::ExtUIOp>(el, accVector, hits);
         next.push_back(e.create<arith::AddIOp>(el, sums[p], hits));
       }
       return next;
     };
-    auto finish = [&](OpBuilder &b, Location l, Value n, Value iy0,
-                      Value ix0, ValueRange sums) -> Value {
+    auto finish = [&](OpBuilder &b, Location l, Value n, Value iy0, Value ix0,
+                      ValueRange sums) -> Value {
       // popcount(x & B+) = sum_p 2^p acc_p; c = 2 popcount(x & B+) -
       // popcount(x), everything in the accumulator type.
       Value hits = sums[0];
       for (int64_t p = 1; p < planes; ++p) {
         Value shift = b.create<arith::ConstantOp>(
-            l, DenseElementsAttr::get(accVector,
-                                      b.getIntegerAttr(accType, p)));
+            l, DenseElementsAttr::get(accVector, b.getIntegerAttr(accType, p)));
         hits = b.create<arith::AddIOp>(
             l, hits, b.create<arith::ShLIOp>(l, sums[p], shift));
       }
-      Value count = b.create<arith::ConstantOp>(l, b.getIntegerAttr(accType, 0));
+      Value count =
+          b.create<arith::ConstantOp>(l, b.getIntegerAttr(accType, 0));
       for (int64_t ky = 0; ky < w[0]; ++ky)
         for (int64_t kx = 0; kx < w[1]; ++kx) {
           Value iy = b.create<arith::AddIOp>(l, iy0, indexConstant(b, l, ky));
@@ -419,8 +418,8 @@ struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
             table[((y * shape[3] + x) * shape[1] + c) * paddedOut + o] =
                 values[((o * shape[1] + c) * shape[2] + y) * shape[3] + x];
     Type i32 = rewriter.getI32Type();
-    auto tableType = RankedTensorType::get(
-        {shape[2], shape[3], shape[1], paddedOut}, i32);
+    auto tableType =
+        RankedTensorType::get({shape[2], shape[3], shape[1], paddedOut}, i32);
     Value tableValue = rewriter.create<arith::ConstantOp>(
         loc, DenseIntElementsAttr::get(tableType, ArrayRef<int32_t>(table)));
     Value input =
@@ -444,9 +443,7 @@ struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
       return {e.create<arith::AddIOp>(el, sums[0], product)};
     };
     auto finish = [](OpBuilder &, Location, Value, Value, Value,
-                     ValueRange sums) -> Value {
-      return sums[0];
-    };
+                     ValueRange sums) -> Value { return sums[0]; };
     rewriter.replaceOp(op, buildOutputChannelVectorLoops(
                                rewriter, loc, resultType, paddedOut, lanes,
                                op.getStrides(), {shape[2], shape[3], shape[1]},
@@ -457,14 +454,11 @@ struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
 
 /// ilinear as dot products of 16 lanes: c[m, o] = reduce(sum over blocks
 /// of x[m, k : k + 16] * W[o, k : k + 16]) in i32, K padded with zeros.
-struct VectorizeILinear : OpRewritePattern<ILinearOp> {
+struct VectorizeILinear : StaticShapeLowering<ILinearOp> {
   VectorizeILinear(MLIRContext *context)
-      : OpRewritePattern(context, /*benefit=*/2) {}
-  LogicalResult matchAndRewrite(ILinearOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!hasStaticShapes(op))
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
+      : StaticShapeLowering(context, /*benefit=*/2) {}
+  LogicalResult lower(ILinearOp op, Location loc,
+                      PatternRewriter &rewriter) const override {
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t rows = resultType.getDimSize(0), outs = resultType.getDimSize(1);
     auto weightType = cast<RankedTensorType>(op.getWeight().getType());
@@ -475,16 +469,15 @@ struct VectorizeILinear : OpRewritePattern<ILinearOp> {
     Value x = castIntegerTensor(rewriter, loc, op.getInput(), i32);
     x = padDimensionWithZeros(rewriter, loc, x, /*dim=*/1, paddedDepth);
     Value w = padDimensionWithZeros(rewriter, loc, op.getWeight(), /*dim=*/1,
-                           paddedDepth);
+                                    paddedDepth);
     auto accVector = VectorType::get({lanes}, i32);
-    auto weightVector =
-        VectorType::get({lanes}, weightType.getElementType());
+    auto weightVector = VectorType::get({lanes}, weightType.getElementType());
     Value zero = indexConstant(rewriter, loc, 0);
     Value one = indexConstant(rewriter, loc, 1);
     Value acc0 = rewriter.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(accVector, rewriter.getI32IntegerAttr(0)));
-    Value init = rewriter.create<tensor::EmptyOp>(loc, resultType.getShape(),
-                                                  i32);
+    Value init =
+        rewriter.create<tensor::EmptyOp>(loc, resultType.getShape(), i32);
     scf::LoopNest nest = scf::buildLoopNest(
         rewriter, loc, ValueRange{zero, zero},
         ValueRange{indexConstant(rewriter, loc, rows),

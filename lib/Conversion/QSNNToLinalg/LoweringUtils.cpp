@@ -117,8 +117,71 @@ Value qsnn::castIntegerTensor(OpBuilder &builder, Location loc, Value input,
       element);
 }
 
+RankedTensorType qsnn::getStepType(RankedTensorType merged, int64_t steps,
+                                   Type element) {
+  SmallVector<int64_t> shape(merged.getShape());
+  shape[0] /= steps;
+  return RankedTensorType::get(shape, element);
+}
+
+Value qsnn::createZeros(OpBuilder &builder, Location loc,
+                        RankedTensorType type) {
+  if (isa<FloatType>(type.getElementType()))
+    return createFilled(builder, loc, type, 0.0);
+  return createIntFilled(builder, loc, type, 0);
+}
+
+Value qsnn::buildConv2D(OpBuilder &builder, Location loc, Value input,
+                        Value weight, RankedTensorType resultType,
+                        int64_t groups, ArrayRef<int64_t> strides,
+                        ArrayRef<int64_t> dilations) {
+  Attribute stridesAttr = builder.getI64VectorAttr(strides);
+  Attribute dilationsAttr = builder.getI64VectorAttr(dilations);
+  if (groups == 1)
+    return builder
+        .create<linalg::Conv2DNchwFchwOp>(
+            loc, TypeRange{resultType}, ValueRange{input, weight},
+            ValueRange{createZeros(builder, loc, resultType)}, stridesAttr,
+            dilationsAttr)
+        .getResult(0);
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto wType = cast<RankedTensorType>(weight.getType());
+  ArrayRef<int64_t> in = inType.getShape(), w = wType.getShape(),
+                    out = resultType.getShape();
+  auto groupedIn = RankedTensorType::get(
+      {in[0], groups, in[1] / groups, in[2], in[3]}, inType.getElementType());
+  auto groupedW = RankedTensorType::get(
+      {groups, w[0] / groups, w[1], w[2], w[3]}, wType.getElementType());
+  auto groupedOut =
+      RankedTensorType::get({out[0], groups, out[1] / groups, out[2], out[3]},
+                            resultType.getElementType());
+  SmallVector<ReassociationIndices> channels = {{0}, {1, 2}, {3}, {4}};
+  SmallVector<ReassociationIndices> outputs = {{0, 1}, {2}, {3}, {4}};
+  Value x =
+      builder.create<tensor::ExpandShapeOp>(loc, groupedIn, input, channels);
+  Value grouped = builder
+                      .create<linalg::Conv2DNgchwGfchwOp>(
+                          loc, TypeRange{groupedOut},
+                          ValueRange{x, builder.create<tensor::ExpandShapeOp>(
+                                            loc, groupedW, weight, outputs)},
+                          ValueRange{createZeros(builder, loc, groupedOut)},
+                          stridesAttr, dilationsAttr)
+                      .getResult(0);
+  return builder.create<tensor::CollapseShapeOp>(loc, resultType, grouped,
+                                                 channels);
+}
+
+Value qsnn::buildMatmulTransposeB(OpBuilder &builder, Location loc, Value input,
+                                  Value weight, RankedTensorType resultType) {
+  return builder
+      .create<linalg::MatmulTransposeBOp>(
+          loc, TypeRange{resultType}, ValueRange{input, weight},
+          ValueRange{createZeros(builder, loc, resultType)})
+      .getResult(0);
+}
+
 Value qsnn::padWithZeros(OpBuilder &builder, Location loc, Value input,
-                        ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+                         ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
   auto isZero = [](int64_t v) { return v == 0; };
   if (llvm::all_of(low, isZero) && llvm::all_of(high, isZero))
     return input;
@@ -132,8 +195,8 @@ Value qsnn::padWithZeros(OpBuilder &builder, Location loc, Value input,
   }
   Value zero = builder.create<arith::ConstantOp>(
       loc, builder.getIntegerAttr(type.getElementType(), 0));
-  return builder.create<tensor::PadOp>(loc, type.clone(shape), input,
-                                       lowSizes, highSizes, zero);
+  return builder.create<tensor::PadOp>(loc, type.clone(shape), input, lowSizes,
+                                       highSizes, zero);
 }
 
 Value qsnn::padSpatialWithZeros(OpBuilder &builder, Location loc, Value input,
@@ -147,8 +210,8 @@ Value qsnn::padSpatialWithZeros(OpBuilder &builder, Location loc, Value input,
   return padWithZeros(builder, loc, input, low, high);
 }
 
-Value qsnn::padDimensionWithZeros(OpBuilder &builder, Location loc,
-                                  Value input, int64_t dim, int64_t size) {
+Value qsnn::padDimensionWithZeros(OpBuilder &builder, Location loc, Value input,
+                                  int64_t dim, int64_t size) {
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
   high[dim] = size - type.getDimSize(dim);

@@ -55,6 +55,26 @@ Value createElementwise(OpBuilder &builder, Location loc, Value input,
 Value castIntegerTensor(OpBuilder &builder, Location loc, Value input,
                         Type element);
 
+/// One time step of a time-merged [T*N, ...] tensor: [N, ...] of `element`.
+RankedTensorType getStepType(RankedTensorType merged, int64_t steps,
+                             Type element);
+
+/// A tensor of `type` filled with zeros (f32 or integer elements).
+Value createZeros(OpBuilder &builder, Location loc, RankedTensorType type);
+
+/// out[n, o, y, x] = sum_{i, kh, kw} W[o, i, kh, kw] * x[n, g*C/G + i, ...]
+/// over an already padded NCHW input, accumulated from zero in the result's
+/// element type (the named ops extend narrower operands). Groups > 1 split
+/// the channels into [G, C/G] for the grouped named op and merge them back.
+Value buildConv2D(OpBuilder &builder, Location loc, Value input, Value weight,
+                  RankedTensorType resultType, int64_t groups,
+                  ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations);
+
+/// out[m, o] = sum_k x[m, k] * W[o, k] (ONNX Gemm with transB, the weight
+/// stored [O, K]), accumulated from zero.
+Value buildMatmulTransposeB(OpBuilder &builder, Location loc, Value input,
+                            Value weight, RankedTensorType resultType);
+
 /// Pads every dimension d of an integer tensor by low[d] before and high[d]
 /// after with zeros (no op when all are 0).
 Value padWithZeros(OpBuilder &builder, Location loc, Value input,
@@ -73,6 +93,19 @@ Value padDimensionWithZeros(OpBuilder &builder, Location loc, Value input,
 /// True when every operand and result of `op` has a static shape. Lowerings
 /// rely on it: the batch and every extent are fixed at import.
 bool hasStaticShapes(Operation *op);
+
+/// The lowering of one op with static shapes (every lowering needs them):
+/// `lower` runs only when hasStaticShapes holds.
+template <typename Op> struct StaticShapeLowering : OpRewritePattern<Op> {
+  using OpRewritePattern<Op>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Op op, PatternRewriter &rewriter) const final {
+    if (!hasStaticShapes(op))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    return lower(op, op.getLoc(), rewriter);
+  }
+  virtual LogicalResult lower(Op op, Location loc,
+                              PatternRewriter &rewriter) const = 0;
+};
 
 /// The body of one LIF time step, elementwise: `args` are (current, state,
 /// spike slot); it yields (next state, spike).

@@ -191,6 +191,13 @@ LogicalResult poolWindow(Importer &imp, ArrayRef<int64_t> x, Window &window,
   return resolveWindow(imp, x.drop_front(2), ceilMode != 0, window);
 }
 
+/// [N, C, OH, OW] f32: the result of pooling `input` over `window`.
+RankedTensorType poolType(OpBuilder &b, Value input, const Window &window) {
+  ArrayRef<int64_t> x = shapeOf(input);
+  return tensorType(b.getF32Type(),
+                    {x[0], x[1], window.outputHW[0], window.outputHW[1]});
+}
+
 LogicalResult importAveragePool(Importer &imp) {
   FailureOr<Value> input = spatialInput(imp, "pooling");
   if (failed(input))
@@ -201,11 +208,9 @@ LogicalResult importAveragePool(Importer &imp) {
       failed(poolWindow(imp, shapeOf(*input), window, ceilMode)))
     return failure();
   OpBuilder &b = imp.builder();
-  ArrayRef<int64_t> x = shapeOf(*input);
-  auto type = tensorType(b.getF32Type(),
-                         {x[0], x[1], window.outputHW[0], window.outputHW[1]});
   auto pool = b.create<AvgPool2DOp>(
-      imp.loc(), type, *input, b.getDenseI64ArrayAttr(window.kernel),
+      imp.loc(), poolType(b, *input, window), *input,
+      b.getDenseI64ArrayAttr(window.kernel),
       b.getDenseI64ArrayAttr(window.strides),
       b.getDenseI64ArrayAttr(window.pads), b.getBoolAttr(ceilMode != 0),
       b.getBoolAttr(countIncludePad != 0));
@@ -232,11 +237,9 @@ LogicalResult importMaxPool(Importer &imp) {
   if (failed(poolWindow(imp, shapeOf(*input), window, ceilMode)))
     return failure();
   OpBuilder &b = imp.builder();
-  ArrayRef<int64_t> x = shapeOf(*input);
-  auto type = tensorType(b.getF32Type(),
-                         {x[0], x[1], window.outputHW[0], window.outputHW[1]});
   auto pool = b.create<MaxPool2DOp>(
-      imp.loc(), type, *input, b.getDenseI64ArrayAttr(window.kernel),
+      imp.loc(), poolType(b, *input, window), *input,
+      b.getDenseI64ArrayAttr(window.kernel),
       b.getDenseI64ArrayAttr(window.strides),
       b.getDenseI64ArrayAttr(window.pads), b.getBoolAttr(ceilMode != 0));
   return imp.setOutput(0, pool);

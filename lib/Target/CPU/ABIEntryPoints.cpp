@@ -6,6 +6,7 @@
 // caller's pointer arrays into a call to it.
 //
 //===----------------------------------------------------------------------===//
+#include "Errors.h"
 #include "qsnn/Target/CPU/CodeGen.h"
 
 #include "qsnn_abi.h"
@@ -35,10 +36,6 @@ static_assert(offsetof(qsnn_model_info, inputs) == 88, "model info layout");
 static_assert(sizeof(qsnn_model_info) == 112, "model info layout");
 
 namespace {
-
-llvm::Error fail(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 /// A private NUL-terminated string constant.
 llvm::Constant *createString(llvm::Module &module, llvm::StringRef value,
@@ -203,23 +200,24 @@ cpu::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context, desc.name);
   if (!llvmModule)
-    return fail("translation of the LLVM dialect to LLVM IR failed");
+    return makeError("translation of the LLVM dialect to LLVM IR failed");
 
   llvm::Function *forward = llvmModule->getFunction(desc.functionName);
   size_t expected = desc.inputs.size() + desc.outputs.size() + 1;
   if (!forward || forward->isDeclaration() || forward->arg_size() != expected)
-    return fail("entry function '" + desc.functionName +
-                "' is missing or does not take inputs, outputs and the "
-                "workspace as " +
-                llvm::Twine(expected) + " pointers");
+    return makeError("entry function '" + desc.functionName +
+                     "' is missing or does not take inputs, outputs and the "
+                     "workspace as " +
+                     llvm::Twine(expected) + " pointers");
   for (llvm::Function &function : *llvmModule) {
     if (function.isDeclaration()) {
       llvm::StringRef callee = function.getName();
       if (function.isIntrinsic() || callee == "memcpy" || callee == "memset" ||
           callee == "memmove")
         continue;
-      return fail("the compiled model would call the external function '" +
-                  callee + "'; artifacts may only use memcpy/memset/memmove");
+      return makeError("the compiled model would call the external function '" +
+                       callee +
+                       "'; artifacts may only use memcpy/memset/memmove");
     }
     function.setLinkage(llvm::GlobalValue::InternalLinkage);
   }

@@ -1,4 +1,5 @@
 //===- ArtifactWriter.cpp - write the artifact files atomically -----------===//
+#include "Errors.h"
 #include "qsnn/Target/CPU/Artifact.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -14,10 +15,6 @@ using namespace mlir::qsnn::cpu;
 namespace cpu = mlir::qsnn::cpu;
 
 namespace {
-
-llvm::Error fail(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 /// Temporary files in the output directory; removed on destruction unless
 /// committed (renamed to their final names).
@@ -36,7 +33,8 @@ public:
     llvm::SmallString<256> temp;
     int fd;
     if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temp))
-      return fail("cannot create a file in '" + dir + "': " + ec.message());
+      return makeError("cannot create a file in '" + dir +
+                       "': " + ec.message());
     llvm::sys::Process::SafelyCloseFileDescriptor(fd);
     llvm::SmallString<256> final(dir);
     llvm::sys::path::append(final, name);
@@ -48,8 +46,8 @@ public:
   llvm::Error commit() {
     for (const auto &[temp, final] : files)
       if (std::error_code ec = llvm::sys::fs::rename(temp, final))
-        return fail("cannot rename '" + temp + "' to '" + final +
-                    "': " + ec.message());
+        return makeError("cannot rename '" + temp + "' to '" + final +
+                         "': " + ec.message());
     files.clear();
     return llvm::Error::success();
   }
@@ -63,11 +61,11 @@ llvm::Error writeFile(llvm::StringRef path, llvm::StringRef contents) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
   if (ec)
-    return fail("cannot write '" + path + "': " + ec.message());
+    return makeError("cannot write '" + path + "': " + ec.message());
   os << contents;
   os.close();
   if (os.has_error())
-    return fail("cannot write '" + path + "': " + os.error().message());
+    return makeError("cannot write '" + path + "': " + os.error().message());
   return llvm::Error::success();
 }
 
@@ -77,7 +75,7 @@ llvm::Expected<std::string> findLinker(llvm::StringRef requested) {
       return requested.str();
     if (auto found = llvm::sys::findProgramByName(requested))
       return *found;
-    return fail("linker '" + requested + "' not found or not executable");
+    return makeError("linker '" + requested + "' not found or not executable");
   }
   for (llvm::StringRef name : {"ld.lld", "ld.lld-19"}) {
     if (auto found = llvm::sys::findProgramByName(name))
@@ -85,8 +83,8 @@ llvm::Expected<std::string> findLinker(llvm::StringRef requested) {
     if (auto found = llvm::sys::findProgramByName(name, {QSNN_LLVM_TOOLS_DIR}))
       return *found;
   }
-  return fail("no ELF linker found to build model.so: install lld-19 "
-              "(ld.lld) or pass --linker=<path>");
+  return makeError("no ELF linker found to build model.so: install lld-19 "
+                   "(ld.lld) or pass --linker=<path>");
 }
 
 llvm::Error linkSharedLibrary(llvm::StringRef linker, llvm::StringRef object,
@@ -98,9 +96,10 @@ llvm::Error linkSharedLibrary(llvm::StringRef linker, llvm::StringRef object,
                                          /*SecondsToWait=*/0,
                                          /*MemoryLimit=*/0, &message);
   if (status != 0)
-    return fail("linking model.so with '" + linker + "' failed" +
-                (message.empty() ? " (exit code " + llvm::Twine(status) + ")"
-                                 : ": " + llvm::Twine(message)));
+    return makeError("linking model.so with '" + linker + "' failed" +
+                     (message.empty()
+                          ? " (exit code " + llvm::Twine(status) + ")"
+                          : ": " + llvm::Twine(message)));
   return llvm::Error::success();
 }
 
@@ -110,8 +109,8 @@ llvm::Error cpu::writeArtifact(const ModelDescription &desc,
                                llvm::ArrayRef<char> object,
                                const ArtifactOptions &options) {
   if (std::error_code ec = llvm::sys::fs::create_directories(options.outputDir))
-    return fail("cannot create output directory '" + options.outputDir +
-                "': " + ec.message());
+    return makeError("cannot create output directory '" + options.outputDir +
+                     "': " + ec.message());
   auto linker = findLinker(options.linker);
   if (!linker)
     return linker.takeError();

@@ -18,14 +18,12 @@ namespace {
 /// True when the operand's memory keeps the iteration dimensions `dims`
 /// (consecutive, in order) contiguous: they appear as consecutive results of
 /// `map` whose strides nest exactly, or not at all (a broadcast operand).
-bool keepsContiguous(AffineMap map, MemRefType type,
-                     ArrayRef<int64_t> dims) {
-  std::optional<unsigned> first = map.getResultPosition(
-      getAffineDimExpr(dims.front(), map.getContext()));
+bool keepsContiguous(AffineMap map, MemRefType type, ArrayRef<int64_t> dims) {
+  std::optional<unsigned> first =
+      map.getResultPosition(getAffineDimExpr(dims.front(), map.getContext()));
   if (!first)
-    return llvm::none_of(dims, [&](int64_t d) {
-      return map.isFunctionOfDim(d);
-    });
+    return llvm::none_of(dims,
+                         [&](int64_t d) { return map.isFunctionOfDim(d); });
   SmallVector<int64_t> strides;
   int64_t offset;
   if (failed(getStridesAndOffset(type, strides, offset)))
@@ -33,8 +31,7 @@ bool keepsContiguous(AffineMap map, MemRefType type,
   for (size_t i = 1; i < dims.size(); ++i) {
     unsigned position = *first + i;
     if (position >= map.getNumResults() ||
-        map.getResult(position) !=
-            getAffineDimExpr(dims[i], map.getContext()))
+        map.getResult(position) != getAffineDimExpr(dims[i], map.getContext()))
       return false;
     if (ShapedType::isDynamic(strides[position - 1]) ||
         ShapedType::isDynamic(strides[position]) ||
@@ -82,7 +79,8 @@ struct CollapseElementwisePass
     SmallVector<linalg::GenericOp> candidates;
     getOperation().walk([&](linalg::GenericOp op) {
       if (op.getNumLoops() > 1 &&
-          op.getNumParallelLoops() == op.getNumLoops() && op.hasPureBufferSemantics() &&
+          op.getNumParallelLoops() == op.getNumLoops() &&
+          op.hasPureBufferSemantics() &&
           op.getBody()->getOps<linalg::IndexOp>().empty())
         candidates.push_back(op);
     });

@@ -23,8 +23,8 @@ struct ExpandMathPass : qsnn::impl::ExpandMathBase<ExpandMathPass> {
     populateExpandRoundFPattern(patterns);
     populateExpandFloorFPattern(patterns);
     populateExpandCeilFPattern(patterns);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -1,5 +1,6 @@
 //===- JIT.cpp - run the CPU pipeline's output in-process -----------------===//
 #include "qsnn/Target/CPU/JIT.h"
+#include "Errors.h"
 
 #include "qsnn/Target/CPU/CodeGen.h"
 #include "qsnn/Target/CPU/Pipeline.h"
@@ -17,16 +18,13 @@ llvm::Expected<std::unique_ptr<ExecutionEngine>>
 cpu::compileForJIT(ModuleOp module, llvm::StringRef functionName,
                    llvm::StringRef symbolPrefix,
                    ModelDescription &description) {
-  auto fail = [](const llvm::Twine &message) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-  };
   FailureOr<ModelDescription> described =
       describeModel(module, functionName, symbolPrefix);
   if (failed(described))
-    return fail("the module does not describe a model (see diagnostics)");
+    return makeError("the module does not describe a model (see diagnostics)");
   description = std::move(*described);
   if (failed(lowerModule(module, description)))
-    return fail("the CPU pipeline failed (see diagnostics)");
+    return makeError("the CPU pipeline failed (see diagnostics)");
 
   // The JIT compiles for the host; the description says so, as an AOT
   // artifact for --target-cpu=native would.
@@ -57,7 +55,7 @@ cpu::compileForJIT(ModuleOp module, llvm::StringRef functionName,
   auto engine = ExecutionEngine::create(module, options, std::move(*machine));
   if (!engine && !translationError.empty()) {
     llvm::consumeError(engine.takeError());
-    return fail(translationError);
+    return makeError(translationError);
   }
   return engine;
 }

@@ -1,4 +1,5 @@
 //===- TargetMachine.cpp - LLVM code generation for the chosen CPU --------===//
+#include "Errors.h"
 #include "qsnn/Target/CPU/CodeGen.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -22,10 +23,6 @@ using namespace mlir::qsnn::cpu;
 namespace cpu = mlir::qsnn::cpu;
 
 namespace {
-
-llvm::Error fail(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 void initializeTargets() {
   static bool done = [] {
@@ -70,15 +67,15 @@ cpu::createTargetMachine(llvm::StringRef tripleName, llvm::StringRef cpuName,
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple.str(), error);
   if (!target)
-    return fail("unknown target triple '" + triple.str() + "': " + error);
+    return makeError("unknown target triple '" + triple.str() + "': " + error);
   bool sameArch = triple.getArch() == llvm::Triple(hostTriple).getArch();
 
   std::string cpu = cpuName.empty() ? "native" : cpuName.str();
   std::string requestedFeatures;
   if (cpu == "native") {
     if (!sameArch)
-      return fail("--target-cpu=native describes this machine (" + hostTriple +
-                  "); name a CPU for '" + triple.str() + "'");
+      return makeError("--target-cpu=native describes this machine (" +
+                       hostTriple + "); name a CPU for '" + triple.str() + "'");
     cpu = llvm::sys::getHostCPUName().str();
     // Pass every detected feature, disabled ones too: the CPU name alone
     // may imply features the OS or the part has turned off (e.g. AVX-512).
@@ -96,17 +93,19 @@ cpu::createTargetMachine(llvm::StringRef tripleName, llvm::StringRef cpuName,
     subtarget.reset(
         target->createMCSubtargetInfo(triple.str(), cpu, requestedFeatures));
   if (!subtarget)
-    return fail("'" + cpu + "' is not a CPU LLVM knows for " + triple.str() +
-                " (try native, generic, x86-64-v3, x86-64-v4 or a name from "
-                "`llc -mtriple=" +
-                triple.str() + " -mcpu=help`)");
+    return makeError(
+        "'" + cpu + "' is not a CPU LLVM knows for " + triple.str() +
+        " (try native, generic, x86-64-v3, x86-64-v4 or a name from "
+        "`llc -mtriple=" +
+        triple.str() + " -mcpu=help`)");
 
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple.str(), cpu, requestedFeatures, options, llvm::Reloc::PIC_,
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
-    return fail("LLVM could not create a target machine for " + triple.str());
+    return makeError("LLVM could not create a target machine for " +
+                     triple.str());
   resolved.triple = triple.str();
   resolved.cpu = cpu;
   resolved.features = describeFeatures(*subtarget, sameArch);
@@ -154,8 +153,8 @@ llvm::Error cpu::emitObjectFile(llvm::Module &module,
   llvm::legacy::PassManager passes;
   if (machine.addPassesToEmitFile(passes, stream, nullptr,
                                   llvm::CodeGenFileType::ObjectFile))
-    return fail("LLVM cannot emit object files for " +
-                machine.getTargetTriple().str());
+    return makeError("LLVM cannot emit object files for " +
+                     machine.getTargetTriple().str());
   passes.run(module);
   return llvm::Error::success();
 }

@@ -31,9 +31,8 @@ MemRefType widened(Type type) {
 /// once its element type is i8.
 bool isView(Operation *op) {
   return isa<memref::AllocOp, memref::AllocaOp, memref::ViewOp,
-             memref::SubViewOp, memref::ExpandShapeOp,
-             memref::CollapseShapeOp, memref::ReinterpretCastOp,
-             memref::CastOp>(op);
+             memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+             memref::ReinterpretCastOp, memref::CastOp>(op);
 }
 
 struct WidenSubByteMemoryPass
@@ -51,8 +50,8 @@ struct WidenSubByteMemoryPass
     auto checkUsers = [&](Value value) -> LogicalResult {
       for (Operation *user : value.getUsers())
         if (!isView(user) &&
-            !isa<memref::LoadOp, memref::StoreOp, memref::DeallocOp,
-                 scf::ForOp, scf::YieldOp>(user))
+            !isa<memref::LoadOp, memref::StoreOp, memref::DeallocOp, scf::ForOp,
+                 scf::YieldOp>(user))
           return user->emitError()
                  << "qsnn-widen-sub-byte-memory: unsupported user of a "
                     "sub-byte buffer";

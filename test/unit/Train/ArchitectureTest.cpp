@@ -1,5 +1,6 @@
 //===- ArchitectureTest.cpp - Architectures and the network forward -------===//
 
+#include "TestModels.h"
 #include "qsnn/Train/Network.h"
 
 #include <ATen/ATen.h>
@@ -7,20 +8,9 @@
 #include <torch/autograd.h>
 
 using namespace qsnn::train;
+using namespace qsnn::train::test;
 
 namespace {
-
-ModelConfig config(const std::string &arch, int64_t c, int64_t hw,
-                   int64_t steps) {
-  ModelConfig m;
-  m.arch = arch;
-  m.timeSteps = steps;
-  m.channels = c;
-  m.height = m.width = hw;
-  m.zeroPoint.assign(c, 0.0f);
-  m.scale.assign(c, 1.0f / 255);
-  return m;
-}
 
 int64_t weightCount(const Network &network) {
   int64_t count = 0;
@@ -32,7 +22,7 @@ int64_t weightCount(const Network &network) {
 } // namespace
 
 TEST(Architecture, ResNet19HasTheExpectedWeights) {
-  ModelConfig m = config("resnet19", 3, 32, 2);
+  ModelConfig m = imageModel("resnet19", 3, 32, 2);
   Network network(m);
   // 3456 + 884736 + 3276800 + 8388608 + 5120 (docs/spec.md §2.10: 12,558,720).
   EXPECT_EQ(weightCount(network), 12558720);
@@ -41,7 +31,7 @@ TEST(Architecture, ResNet19HasTheExpectedWeights) {
 }
 
 TEST(Architecture, SmallNetShapesAndQuantizers) {
-  Network network(config("small", 1, 28, 4));
+  Network network(imageModel("small", 1, 28, 4));
   // conv 32 (8-bit), conv 64 and conv 128 (binary), FC 6272 -> 10 (8-bit).
   EXPECT_EQ(network.binaryUnits().size(), 2u);
   EXPECT_EQ(network.spikingLayers().size(), 3u);
@@ -50,16 +40,16 @@ TEST(Architecture, SmallNetShapesAndQuantizers) {
 }
 
 TEST(Architecture, VggVariantsBuild) {
-  EXPECT_EQ(Network(config("vgg16", 3, 32, 1)).spikingLayers().size(), 13u);
-  EXPECT_EQ(Network(config("vggsnn", 2, 48, 1)).spikingLayers().size(), 8u);
+  EXPECT_EQ(Network(imageModel("vgg16", 3, 32, 1)).spikingLayers().size(), 13u);
+  EXPECT_EQ(Network(imageModel("vggsnn", 2, 48, 1)).spikingLayers().size(), 8u);
 }
 
 TEST(Architecture, UnknownNameIsRejected) {
-  EXPECT_THROW(Network(config("lenet", 1, 28, 1)), std::invalid_argument);
+  EXPECT_THROW(Network(imageModel("lenet", 1, 28, 1)), std::invalid_argument);
 }
 
 TEST(Network, ForwardIsTimeMajorAndMeanOverTime) {
-  Network network(config("tiny", 1, 28, 3));
+  Network network(imageModel("tiny", 1, 28, 3));
   network.eval();
   torch::NoGradGuard noGrad;
   at::Tensor pixels = at::randint(0, 256, {5, 1, 28, 28}).to(at::kByte);
@@ -79,7 +69,7 @@ TEST(Network, ForwardIsTimeMajorAndMeanOverTime) {
 }
 
 TEST(Network, NormalizationUsesIntegerZeroPoint) {
-  ModelConfig m = config("tiny", 1, 28, 1);
+  ModelConfig m = imageModel("tiny", 1, 28, 1);
   m.zeroPoint = {73.0f};
   m.scale = {0.0125f};
   Network network(m);
@@ -95,14 +85,14 @@ TEST(Network, ComputeNormalizationRoundsTheMean) {
   split.width = 2;
   split.samples = {0, 100, 200, 101}; // mean 100.25, std 70.712 (pixels)
   split.labels = {0, 1};
-  ModelConfig m = config("tiny", 1, 28, 1);
+  ModelConfig m = imageModel("tiny", 1, 28, 1);
   computeInputNormalization(split, m);
   EXPECT_FLOAT_EQ(m.zeroPoint[0], 100.0f);
   EXPECT_NEAR(m.scale[0], 1.0 / 70.712004, 1e-7); // 1 / (255 * std / 255)
 }
 
 TEST(Network, EventInputIsFedPerStep) {
-  ModelConfig m = config("tiny", 2, 16, 3);
+  ModelConfig m = imageModel("tiny", 2, 16, 3);
   m.inputKind = qsnn::data::InputKind::Events;
   m.zeroPoint.clear();
   m.scale.clear();

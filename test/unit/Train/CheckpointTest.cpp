@@ -1,6 +1,7 @@
 //===- CheckpointTest.cpp - Save, load and reject checkpoints -------------===//
 
 #include "qsnn/Train/Checkpoint.h"
+#include "TestModels.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
@@ -11,16 +12,13 @@
 #include <unistd.h>
 
 using namespace qsnn::train;
+using namespace qsnn::train::test;
 namespace fs = std::filesystem;
 
 namespace {
 
 ModelConfig tinyConfig() {
-  ModelConfig m;
-  m.arch = "tiny";
-  m.timeSteps = 2;
-  m.zeroPoint = {72.0f};
-  m.scale = {0.0139f};
+  ModelConfig m = tinyModel();
   m.classNames = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
   return m;
 }

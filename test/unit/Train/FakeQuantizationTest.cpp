@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestModels.h"
 #include "qsnn/Train/Network.h"
 
 #include <ATen/ATen.h>
@@ -13,17 +14,9 @@
 #include <torch/autograd.h>
 
 using namespace qsnn::train;
+using namespace qsnn::train::test;
 
 namespace {
-
-ModelConfig tinyConfig() {
-  ModelConfig m;
-  m.arch = "tiny";
-  m.timeSteps = 2;
-  m.zeroPoint = {72.0f};
-  m.scale = {0.0139f};
-  return m;
-}
 
 LIFOptions lifOptions(int64_t bits) {
   LIFOptions o;
@@ -36,10 +29,7 @@ LIFOptions lifOptions(int64_t bits) {
 
 TEST(FakeQuantization, UnitWithoutWeightQuantizationUsesLatentWeight) {
   torch::manual_seed(3);
-  SynapseOptions options;
-  options.in = 2;
-  options.out = 4;
-  options.batchNorm = false;
+  SynapseOptions options = synapse(2, 4);
   SynapseUnit unit(options, nullptr);
   torch::NoGradGuard noGrad;
   at::Tensor x = at::randn({3, 2, 5, 5});
@@ -72,7 +62,7 @@ TEST(FakeQuantization, LIFWithoutMembraneQuantizationMatchesK32) {
 
 TEST(FakeQuantization, NetworkSwitchReachesEveryLayerAndRestores) {
   torch::manual_seed(5);
-  Network network(tinyConfig());
+  Network network(tinyModel());
   network.eval();
   torch::NoGradGuard noGrad;
   at::Tensor pixels = at::randint(0, 256, {4, 1, 28, 28}).to(at::kByte);

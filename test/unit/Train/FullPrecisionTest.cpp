@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestModels.h"
 #include "qsnn/Train/Checkpoint.h"
 #include "qsnn/Train/ModelExport.h"
 #include "qsnn/Train/OnnxExport.h"
@@ -23,18 +24,15 @@
 #include <unistd.h>
 
 using namespace qsnn::train;
+using namespace qsnn::train::test;
 namespace fs = std::filesystem;
 
 namespace {
 
 ModelConfig tinyConfig(int64_t weightBits, int64_t membraneBits) {
-  ModelConfig m;
-  m.arch = "tiny";
-  m.timeSteps = 2;
+  ModelConfig m = tinyModel();
   m.weightBits = weightBits;
   m.membraneBits = membraneBits;
-  m.zeroPoint = {72.0f};
-  m.scale = {0.0139f};
   return m;
 }
 
@@ -64,12 +62,9 @@ std::vector<float> floats(const onnx::TensorProto &tensor) {
 
 TEST(FullPrecision, FloatConvUsesTheRawWeight) {
   torch::manual_seed(11);
-  SynapseOptions options;
-  options.in = 3;
-  options.out = 4;
+  SynapseOptions options = synapse(3, 4);
   options.quant = WeightQuant::Float;
   options.weightNorm = WeightNorm::Channel; // Must be ignored.
-  options.batchNorm = false;
   SynapseUnit unit(options, nullptr);
   torch::NoGradGuard noGrad;
   at::Tensor x = at::randn({2, 3, 6, 6});

@@ -1,6 +1,8 @@
-//===- OnnxExportTest.cpp - The ai.qsnn v1 schema of docs/spec.md §5 ---------===//
+//===- OnnxExportTest.cpp - The ai.qsnn v1 schema of docs/spec.md §5
+//---------===//
 
 #include "qsnn/Train/OnnxExport.h"
+#include "TestModels.h"
 #include "qsnn/Train/ModelExport.h"
 #include "qsnn/Train/Quantizers.h"
 
@@ -14,21 +16,17 @@
 #include <unistd.h>
 
 using namespace qsnn::train;
+using namespace qsnn::train::test;
 namespace fs = std::filesystem;
 
 namespace {
 
+/// 4-bit membranes firing on the quantized value, zero point 73.
 ModelConfig config(const std::string &arch, int64_t c, int64_t hw,
                    int64_t steps) {
-  ModelConfig m;
-  m.arch = arch;
-  m.timeSteps = steps;
+  ModelConfig m = imageModel(arch, c, hw, steps, 73.0f, 0.0125f);
   m.membraneBits = 4;
   m.fireOn = FireOn::Quantized;
-  m.channels = c;
-  m.height = m.width = hw;
-  m.zeroPoint.assign(c, 73.0f);
-  m.scale.assign(c, 0.0125f);
   return m;
 }
 
