@@ -113,6 +113,24 @@ class Builder:
                                            name="readout", axes=[0],
                                            keepdims=0))
 
+    def model(self, name, input_dims, classes, steps, kind):
+        """The ai.qsnn model of the nodes so far: uint8 "pixels" of
+        `input_dims` in, float "logits" [N, classes] out."""
+        graph = helper.make_graph(
+            self.nodes, name,
+            [helper.make_tensor_value_info("pixels", TensorProto.UINT8,
+                                           input_dims)],
+            [helper.make_tensor_value_info("logits", TensorProto.FLOAT,
+                                           ["N", classes])], self.inits)
+        model = helper.make_model(graph, opset_imports=[
+            helper.make_opsetid("", 17), helper.make_opsetid("ai.qsnn", 1),
+            helper.make_opsetid(QONNX, 1)])
+        for key, value in (("qsnn.schema_version", "1"),
+                           ("qsnn.time_steps", str(steps)),
+                           ("qsnn.input_kind", kind)):
+            model.metadata_props.add(key=key, value=value)
+        return model
+
     def lif(self, x, cfg, index):
         alpha = float(self.rng.uniform(1.0, 2.0))
         return self.node("LIF", [x], domain="ai.qsnn", name="lif%d" % index,
@@ -155,20 +173,7 @@ def build(cfg, membrane_bits=None):
         lifs += 1
         x = b.lif(x, cfg, lifs)
     b.readout(x, channels * size * size, CLASSES, T)
-    graph = helper.make_graph(
-        b.nodes, cfg["name"],
-        [helper.make_tensor_value_info("pixels", TensorProto.UINT8,
-                                       ["N", C, H, H])],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT,
-                                       ["N", CLASSES])], b.inits)
-    model = helper.make_model(graph, opset_imports=[
-        helper.make_opsetid("", 17), helper.make_opsetid("ai.qsnn", 1),
-        helper.make_opsetid(QONNX, 1)])
-    for key, value in (("qsnn.schema_version", "1"),
-                       ("qsnn.time_steps", str(T)),
-                       ("qsnn.input_kind", "static")):
-        model.metadata_props.add(key=key, value=value)
-    return model
+    return b.model(cfg["name"], ["N", C, H, H], CLASSES, T, "static")
 
 
 def compile_model(args, path, out, *extra):

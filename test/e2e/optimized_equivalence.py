@@ -52,11 +52,11 @@ import zlib
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import TensorProto
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from integer_oracle import QONNX, Builder  # noqa: E402  (adds python/)
+from integer_oracle import Builder  # noqa: E402  (adds python/)
 
 CLASSES = 7
 TARGETS = ("x86-64-v3", "x86-64-v4")
@@ -194,18 +194,8 @@ def build(cfg):
                                                                  stride, pad)
     b.readout(x, channels * h * w, CLASSES, T)
     dims = ([T, "N", C, H, W] if events else ["N", C, H, W])
-    graph = helper.make_graph(
-        b.nodes, cfg["name"],
-        [helper.make_tensor_value_info("pixels", TensorProto.UINT8, dims)],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT,
-                                       ["N", CLASSES])], b.inits)
-    model = helper.make_model(graph, opset_imports=[
-        helper.make_opsetid("", 17), helper.make_opsetid("ai.qsnn", 1),
-        helper.make_opsetid(QONNX, 1)])
-    for key, value in (("qsnn.schema_version", "1"),
-                       ("qsnn.time_steps", str(T)),
-                       ("qsnn.input_kind", "events" if events else "static")):
-        model.metadata_props.add(key=key, value=value)
+    model = b.model(cfg["name"], dims, CLASSES, T,
+                    "events" if events else "static")
     onnx.checker.check_model(model, full_check=True)
     return model, lifs[0]
 

@@ -37,9 +37,11 @@ bool allNonNegative(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v >= 0; });
 }
 
-LogicalResult checkWindow(std::optional<Location> loc, ArrayRef<int64_t> kernel,
-                          ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
-                          ArrayRef<int64_t> dilations) {
+static LogicalResult checkWindow(std::optional<Location> loc,
+                                 ArrayRef<int64_t> kernel,
+                                 ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> padding,
+                                 ArrayRef<int64_t> dilations) {
   if (kernel.size() != 2 || !allPositive(kernel))
     return fail(loc, "kernel must have 2 positive entries [kh, kw]");
   if (strides.size() != 2 || !allPositive(strides))
@@ -52,13 +54,13 @@ LogicalResult checkWindow(std::optional<Location> loc, ArrayRef<int64_t> kernel,
   return success();
 }
 
-LogicalResult inferWindowShape(std::optional<Location> loc,
-                               ArrayRef<int64_t> input, int64_t channels,
-                               ArrayRef<int64_t> kernel,
-                               ArrayRef<int64_t> strides,
-                               ArrayRef<int64_t> padding,
-                               ArrayRef<int64_t> dilations, bool ceilMode,
-                               SmallVectorImpl<int64_t> &result) {
+LogicalResult inferWindow(std::optional<Location> loc, ArrayRef<int64_t> input,
+                          int64_t channels, ArrayRef<int64_t> kernel,
+                          ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
+                          ArrayRef<int64_t> dilations, bool ceilMode,
+                          SmallVectorImpl<int64_t> &result) {
+  if (failed(checkWindow(loc, kernel, strides, padding, dilations)))
+    return failure();
   result.assign({input[0], channels});
   for (int d = 0; d < 2; ++d) {
     int64_t out =
@@ -104,13 +106,9 @@ inferConvShape(std::optional<Location> loc, StringRef name, Type inputType,
     return fail(loc, Twine(weight[0]) +
                          " output channels are not divisible by groups " +
                          Twine(groups));
-  if (failed(
-          checkWindow(loc, weight.drop_front(2), strides, padding, dilations)))
-    return failure();
   SmallVector<int64_t> shape;
-  if (failed(inferWindowShape(loc, input, weight[0], weight.drop_front(2),
-                              strides, padding, dilations, /*ceilMode=*/false,
-                              shape)))
+  if (failed(inferWindow(loc, input, weight[0], weight.drop_front(2), strides,
+                         padding, dilations, /*ceilMode=*/false, shape)))
     return failure();
   return shape;
 }
@@ -139,11 +137,9 @@ inferPoolShape(std::optional<Location> loc, StringRef name, Type inputType,
     return failure();
   ArrayRef<int64_t> input = cast<RankedTensorType>(inputType).getShape();
   SmallVector<int64_t, 2> unitDilations = {1, 1};
-  if (failed(checkWindow(loc, kernel, strides, padding, unitDilations)))
-    return failure();
   SmallVector<int64_t> shape;
-  if (failed(inferWindowShape(loc, input, input[1], kernel, strides, padding,
-                              unitDilations, ceilMode, shape)))
+  if (failed(inferWindow(loc, input, input[1], kernel, strides, padding,
+                         unitDilations, ceilMode, shape)))
     return failure();
   return shape;
 }

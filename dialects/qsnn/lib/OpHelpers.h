@@ -26,19 +26,14 @@ std::string formatNumber(double value);
 bool allPositive(ArrayRef<int64_t> values);
 bool allNonNegative(ArrayRef<int64_t> values);
 
-/// Checks the window attributes shared by convolution and pooling.
-LogicalResult checkWindow(std::optional<Location> loc, ArrayRef<int64_t> kernel,
+/// [N, channels, OH, OW] of a 2-D window (kernel, strides, padding
+/// [top, left, bottom, right], dilations) over an NCHW input shape, after
+/// checking the window attributes.
+LogicalResult inferWindow(std::optional<Location> loc, ArrayRef<int64_t> input,
+                          int64_t channels, ArrayRef<int64_t> kernel,
                           ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
-                          ArrayRef<int64_t> dilations);
-
-/// Infers [N, C, OH, OW] for a 2-D sliding window over an NCHW input.
-LogicalResult inferWindowShape(std::optional<Location> loc,
-                               ArrayRef<int64_t> input, int64_t channels,
-                               ArrayRef<int64_t> kernel,
-                               ArrayRef<int64_t> strides,
-                               ArrayRef<int64_t> padding,
-                               ArrayRef<int64_t> dilations, bool ceilMode,
-                               SmallVectorImpl<int64_t> &result);
+                          ArrayRef<int64_t> dilations, bool ceilMode,
+                          SmallVectorImpl<int64_t> &result);
 
 /// Fails unless `type` is a ranked tensor of `rank`, naming it `what`.
 LogicalResult expectRank(std::optional<Location> loc, const Twine &what,

@@ -230,12 +230,10 @@ LogicalResult BConv2DOp::verify() {
                             "of a binary convolution need (at most 15)";
   SmallVector<int64_t, 2> unitDilations = {1, 1};
   SmallVector<int64_t> shape;
-  if (failed(checkWindow(getLoc(), weight.getShape().take_front(2),
-                         getStrides(), getPadding(), unitDilations)) ||
-      failed(inferWindowShape(getLoc(), windowInput, result.getDimSize(1),
-                              weight.getShape().take_front(2), getStrides(),
-                              getPadding(), unitDilations,
-                              /*ceilMode=*/false, shape)))
+  if (failed(inferWindow(getLoc(), windowInput, result.getDimSize(1),
+                         weight.getShape().take_front(2), getStrides(),
+                         getPadding(), unitDilations, /*ceilMode=*/false,
+                         shape)))
     return failure();
   if (ArrayRef<int64_t>(shape) != result.getShape())
     return emitOpError() << "result shape does not match the window over the "

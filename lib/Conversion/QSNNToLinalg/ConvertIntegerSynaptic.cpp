@@ -89,72 +89,59 @@ Value perInputChannelConv(OpBuilder &builder, Location loc, Value padded,
       .getResult(0);
 }
 
-struct ConvertIConv2D : StaticShapeLowering<IConv2DOp> {
-  using StaticShapeLowering::StaticShapeLowering;
-  LogicalResult lower(IConv2DOp op, Location loc,
+/// Convolution sums over the zero-padded input. The named ops sign-extend
+/// the i8 weights into the i32 accumulator.
+Value buildSum(OpBuilder &builder, Location loc, IConv2DOp op, Value input,
+               RankedTensorType resultType) {
+  input = padSpatialWithZeros(builder, loc, input, op.getPadding());
+  // Type inference already rejects per_input_channel with groups > 1.
+  if (op.getPerInputChannel())
+    return perInputChannelConv(builder, loc, input, op.getWeight(), resultType,
+                               op.getStrides(), op.getDilations());
+  return buildConv2D(builder, loc, input, op.getWeight(), resultType,
+                     op.getGroups(), op.getStrides(), op.getDilations());
+}
+
+/// c[m, o] = sum_k x[m, k] * W[o, k].
+Value buildSum(OpBuilder &builder, Location loc, ILinearOp op, Value input,
+               RankedTensorType resultType) {
+  return buildMatmulTransposeB(builder, loc, input, op.getWeight(), resultType);
+}
+
+/// Window sums over the zero-padded input.
+Value buildSum(OpBuilder &builder, Location loc, ISumPool2DOp op, Value input,
+               RankedTensorType resultType) {
+  // Pad for the explicit padding and for any window reaching past it.
+  auto inType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> padding(op.getPadding());
+  for (int d = 0; d < 2; ++d) {
+    int64_t reach = (resultType.getDimSize(2 + d) - 1) * op.getStrides()[d] +
+                    op.getKernel()[d];
+    padding[2 + d] =
+        std::max(padding[2 + d], reach - inType.getDimSize(2 + d) - padding[d]);
+  }
+  input = padSpatialWithZeros(builder, loc, input, padding);
+  Value init = createIntFilled(builder, loc, resultType, 0);
+  Value window = builder.create<tensor::EmptyOp>(loc, op.getKernel(),
+                                                 builder.getI32Type());
+  return builder
+      .create<linalg::PoolingNchwSumOp>(
+          loc, TypeRange{resultType}, ValueRange{input, window},
+          ValueRange{init}, builder.getI64VectorAttr(op.getStrides()),
+          builder.getI64VectorAttr({1, 1}))
+      .getResult(0);
+}
+
+/// iconv2d, ilinear, isum_pool2d: exact i32 sums of the input widened to
+/// i32 (spikes as 0/1, counts and centered pixels sign-extended).
+template <typename Op> struct ConvertIntegerSum : StaticShapeLowering<Op> {
+  using StaticShapeLowering<Op>::StaticShapeLowering;
+  LogicalResult lower(Op op, Location loc,
                       PatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
-    // Type inference already rejects per_input_channel with groups > 1.
-    int64_t groups = op.getGroups();
     Value input =
         castIntegerTensor(rewriter, loc, op.getInput(), rewriter.getI32Type());
-    input = padSpatialWithZeros(rewriter, loc, input, op.getPadding());
-    if (op.getPerInputChannel()) {
-      rewriter.replaceOp(op, perInputChannelConv(rewriter, loc, input,
-                                                 op.getWeight(), resultType,
-                                                 op.getStrides(),
-                                                 op.getDilations()));
-      return success();
-    }
-    // The named ops sign-extend the i8 weights into the i32 accumulator.
-    rewriter.replaceOp(op, buildConv2D(rewriter, loc, input, op.getWeight(),
-                                       resultType, groups, op.getStrides(),
-                                       op.getDilations()));
-    return success();
-  }
-};
-
-/// c[m, o] = sum_k x[m, k] * W[o, k] in i32.
-struct ConvertILinear : StaticShapeLowering<ILinearOp> {
-  using StaticShapeLowering::StaticShapeLowering;
-  LogicalResult lower(ILinearOp op, Location loc,
-                      PatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Value input =
-        castIntegerTensor(rewriter, loc, op.getInput(), rewriter.getI32Type());
-    rewriter.replaceOp(op, buildMatmulTransposeB(rewriter, loc, input,
-                                                 op.getWeight(), resultType));
-    return success();
-  }
-};
-
-/// Window sums over the zero-padded i32 input.
-struct ConvertISumPool2D : StaticShapeLowering<ISumPool2DOp> {
-  using StaticShapeLowering::StaticShapeLowering;
-  LogicalResult lower(ISumPool2DOp op, Location loc,
-                      PatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Type i32 = rewriter.getI32Type();
-    Value input = castIntegerTensor(rewriter, loc, op.getInput(), i32);
-    // Pad for the explicit padding and for any window reaching past it.
-    auto inType = cast<RankedTensorType>(input.getType());
-    SmallVector<int64_t> padding(op.getPadding());
-    for (int d = 0; d < 2; ++d) {
-      int64_t reach = (resultType.getDimSize(2 + d) - 1) * op.getStrides()[d] +
-                      op.getKernel()[d];
-      padding[2 + d] = std::max(padding[2 + d],
-                                reach - inType.getDimSize(2 + d) - padding[d]);
-    }
-    input = padSpatialWithZeros(rewriter, loc, input, padding);
-    Value init = createIntFilled(rewriter, loc, resultType, 0);
-    Value window = rewriter.create<tensor::EmptyOp>(loc, op.getKernel(), i32);
-    rewriter.replaceOp(op, rewriter
-                               .create<linalg::PoolingNchwSumOp>(
-                                   loc, TypeRange{resultType},
-                                   ValueRange{input, window}, ValueRange{init},
-                                   rewriter.getI64VectorAttr(op.getStrides()),
-                                   rewriter.getI64VectorAttr({1, 1}))
-                               .getResult(0));
+    rewriter.replaceOp(op, buildSum(rewriter, loc, op, input,
+                                    cast<RankedTensorType>(op.getType())));
     return success();
   }
 };
@@ -238,6 +225,7 @@ struct ConvertIAffine : StaticShapeLowering<IAffineOp> {
 } // namespace
 
 void qsnn::populateIntegerSynapticPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvertICenter, ConvertIConv2D, ConvertILinear,
-               ConvertISumPool2D, ConvertIAffine>(patterns.getContext());
+  patterns.add<ConvertICenter, ConvertIntegerSum<IConv2DOp>,
+               ConvertIntegerSum<ILinearOp>, ConvertIntegerSum<ISumPool2DOp>,
+               ConvertIAffine>(patterns.getContext());
 }

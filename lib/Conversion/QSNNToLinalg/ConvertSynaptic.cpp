@@ -65,30 +65,29 @@ Value padSpatial(OpBuilder &builder, Location loc, Value input,
                                        createF32(builder, loc, value));
 }
 
-struct ConvertConv2D : StaticShapeLowering<Conv2DOp> {
-  using StaticShapeLowering::StaticShapeLowering;
-  LogicalResult lower(Conv2DOp op, Location loc,
-                      PatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Value input =
-        padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    Value acc = buildConv2D(rewriter, loc, input, op.getWeight(), resultType,
-                            op.getGroups(), op.getStrides(), op.getDilations());
-    rewriter.replaceOp(
-        op, applyScaleAndBias(rewriter, loc, acc, op.getScale(), op.getBias()));
-    return success();
-  }
-};
+/// The exact f32 sum of a conv2d: over the zero-padded input.
+Value buildSum(OpBuilder &builder, Location loc, Conv2DOp op,
+               RankedTensorType resultType) {
+  Value input = padSpatial(builder, loc, op.getInput(), op.getPadding(), 0.0);
+  return buildConv2D(builder, loc, input, op.getWeight(), resultType,
+                     op.getGroups(), op.getStrides(), op.getDilations());
+}
 
 /// y[m, o] = sum_k x[m, k] * W[o, k]: ONNX Gemm with transB, which is how
 /// the weight is stored ([O, K]).
-struct ConvertLinear : StaticShapeLowering<LinearOp> {
-  using StaticShapeLowering::StaticShapeLowering;
-  LogicalResult lower(LinearOp op, Location loc,
+Value buildSum(OpBuilder &builder, Location loc, LinearOp op,
+               RankedTensorType resultType) {
+  return buildMatmulTransposeB(builder, loc, op.getInput(), op.getWeight(),
+                               resultType);
+}
+
+/// conv2d and linear: the sum, then the per-channel scale and bias.
+template <typename Op> struct ConvertSynapticSum : StaticShapeLowering<Op> {
+  using StaticShapeLowering<Op>::StaticShapeLowering;
+  LogicalResult lower(Op op, Location loc,
                       PatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Value acc = buildMatmulTransposeB(rewriter, loc, op.getInput(),
-                                      op.getWeight(), resultType);
+    Value acc =
+        buildSum(rewriter, loc, op, cast<RankedTensorType>(op.getType()));
     rewriter.replaceOp(
         op, applyScaleAndBias(rewriter, loc, acc, op.getScale(), op.getBias()));
     return success();
@@ -121,6 +120,6 @@ struct ConvertBatchNorm : StaticShapeLowering<BatchNormOp> {
 } // namespace
 
 void qsnn::populateSynapticPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvertConv2D, ConvertLinear, ConvertBatchNorm>(
-      patterns.getContext());
+  patterns.add<ConvertSynapticSum<Conv2DOp>, ConvertSynapticSum<LinearOp>,
+               ConvertBatchNorm>(patterns.getContext());
 }

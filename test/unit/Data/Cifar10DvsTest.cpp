@@ -57,11 +57,6 @@ protected:
     options.limitTrain = limitTrain;
     return loadDataSet("cifar10-dvs", options);
   }
-  static int count(const DataSplit &split, int64_t sample, int64_t t, int64_t p,
-                   int64_t x, int64_t y) {
-    return split.sample(
-        sample)[((t * 2 + p) * split.height + y) * split.width + x];
-  }
   TempDir dir;
 };
 
@@ -80,19 +75,19 @@ TEST_F(Cifar10DvsTest, SplitsNineToOneAndDecodesAddresses) {
     EXPECT_EQ(train.labels[s], s % 10);
   // Sample 13 = class 3, recording _2: ON at raw (3, 2) -> (124, 125), in the
   // first of 2 count bins (3 pixel events: bins 0, 0, 1).
-  EXPECT_EQ(count(train, 13, 0, 1, 124, 125), 1);
-  EXPECT_EQ(count(train, 13, 0, 1, 127, 127), 1);
-  EXPECT_EQ(count(train, 13, 1, 1, 127, 127), 1);
-  EXPECT_EQ(count(train, 13, 0, 0, 122, 120), 0);
+  EXPECT_EQ(eventCount(train, 13, 0, 1, 124, 125), 1);
+  EXPECT_EQ(eventCount(train, 13, 0, 1, 127, 127), 1);
+  EXPECT_EQ(eventCount(train, 13, 1, 1, 127, 127), 1);
+  EXPECT_EQ(eventCount(train, 13, 0, 0, 122, 120), 0);
 
   ASSERT_EQ(set.test.size, 10);
   for (int64_t s = 0; s < 10; ++s)
     EXPECT_EQ(set.test.labels[s], s);
   // Class 4, _10: ON at raw (4, 10) -> (123, 117); OFF at raw (5, 7) ->
   // (122, 120). 4 pixel events -> bins 0, 0, 1, 1.
-  EXPECT_EQ(count(set.test, 4, 0, 1, 123, 117), 1);
-  EXPECT_EQ(count(set.test, 4, 1, 0, 122, 120), 1);
-  EXPECT_EQ(count(set.test, 4, 1, 1, 127, 127), 1);
+  EXPECT_EQ(eventCount(set.test, 4, 0, 1, 123, 117), 1);
+  EXPECT_EQ(eventCount(set.test, 4, 1, 0, 122, 120), 1);
+  EXPECT_EQ(eventCount(set.test, 4, 1, 1, 127, 127), 1);
 }
 
 TEST_F(Cifar10DvsTest, LimitKeepsClassesBalanced) {

@@ -93,17 +93,6 @@ protected:
     return loadDataSet("dvs-gesture", options);
   }
   /// Count at bin t, polarity p, (x, y) of a 128x128 sample.
-  static int count(const DataSplit &split, int64_t sample, int64_t t, int64_t p,
-                   int64_t x, int64_t y) {
-    return split.sample(
-        sample)[((t * 2 + p) * split.height + y) * split.width + x];
-  }
-  static uint64_t total(const DataSplit &split, int64_t sample) {
-    uint64_t sum = 0;
-    for (int64_t i = 0; i < split.sampleBytes(); ++i)
-      sum += split.sample(sample)[i];
-    return sum;
-  }
   TempDir dir;
   fs::path root = dir / "DvsGesture";
 };
@@ -114,29 +103,24 @@ TEST_F(DvsGestureTest, BinsGestureWindowsByTime) {
   ASSERT_EQ(set.classNames.size(), 11u);
   EXPECT_EQ(set.classNames[0], "hand_clapping");
   const DataSplit &train = set.train;
-  EXPECT_EQ(train.kind, InputKind::Events);
-  ASSERT_EQ(train.size, 2);
-  EXPECT_EQ(train.timeSteps, 4);
-  EXPECT_EQ(train.channels, 2);
-  EXPECT_EQ(train.height, 128);
-  EXPECT_EQ(train.width, 128);
+  ASSERT_TRUE(hasLayout(train, InputKind::Events, 2, 4, 2, 128, 128));
   EXPECT_EQ(train.labels, (std::vector<int64_t>{2, 10}));
 
-  EXPECT_EQ(count(train, 0, 0, 1, 10, 20), 1);
-  EXPECT_EQ(count(train, 0, 1, 1, 10, 20), 1);
-  EXPECT_EQ(count(train, 0, 1, 0, 11, 20), 1);
-  EXPECT_EQ(count(train, 0, 3, 1, 10, 20), 1);
-  EXPECT_EQ(total(train, 0), 4u);
+  EXPECT_EQ(eventCount(train, 0, 0, 1, 10, 20), 1);
+  EXPECT_EQ(eventCount(train, 0, 1, 1, 10, 20), 1);
+  EXPECT_EQ(eventCount(train, 0, 1, 0, 11, 20), 1);
+  EXPECT_EQ(eventCount(train, 0, 3, 1, 10, 20), 1);
+  EXPECT_EQ(sampleTotal(train, 0), 4u);
 
   // Window [5000, 9000): 6000 is in bin 1, 8999 in bin 3.
-  EXPECT_EQ(count(train, 1, 1, 0, 127, 127), 1);
-  EXPECT_EQ(count(train, 1, 3, 1, 0, 0), 1);
-  EXPECT_EQ(total(train, 1), 2u);
+  EXPECT_EQ(eventCount(train, 1, 1, 0, 127, 127), 1);
+  EXPECT_EQ(eventCount(train, 1, 3, 1, 0, 0), 1);
+  EXPECT_EQ(sampleTotal(train, 1), 2u);
 
   ASSERT_EQ(set.test.size, 1);
   EXPECT_EQ(set.test.labels[0], 0);
-  EXPECT_EQ(count(set.test, 0, 0, 1, 64, 32), 1);
-  EXPECT_EQ(count(set.test, 0, 2, 1, 65, 32), 1);
+  EXPECT_EQ(eventCount(set.test, 0, 0, 1, 64, 32), 1);
+  EXPECT_EQ(eventCount(set.test, 0, 2, 1, 65, 32), 1);
 }
 
 TEST_F(DvsGestureTest, BinsByEventCountAndResizes) {
@@ -145,14 +129,14 @@ TEST_F(DvsGestureTest, BinsByEventCountAndResizes) {
   EXPECT_EQ(train.height, 32);
   // Four events in the first window: one per bin, in time order. (10, 20) and
   // (11, 20) both fall in frame pixel (2, 5).
-  EXPECT_EQ(count(train, 0, 0, 1, 2, 5), 1);
-  EXPECT_EQ(count(train, 0, 1, 1, 2, 5), 1);
-  EXPECT_EQ(count(train, 0, 2, 0, 2, 5), 1);
-  EXPECT_EQ(count(train, 0, 3, 1, 2, 5), 1);
-  EXPECT_EQ(total(train, 0), 4u);
+  EXPECT_EQ(eventCount(train, 0, 0, 1, 2, 5), 1);
+  EXPECT_EQ(eventCount(train, 0, 1, 1, 2, 5), 1);
+  EXPECT_EQ(eventCount(train, 0, 2, 0, 2, 5), 1);
+  EXPECT_EQ(eventCount(train, 0, 3, 1, 2, 5), 1);
+  EXPECT_EQ(sampleTotal(train, 0), 4u);
   // Two events: bins 0 and 2.
-  EXPECT_EQ(count(train, 1, 0, 0, 31, 31), 1);
-  EXPECT_EQ(count(train, 1, 2, 1, 0, 0), 1);
+  EXPECT_EQ(eventCount(train, 1, 0, 0, 31, 31), 1);
+  EXPECT_EQ(eventCount(train, 1, 2, 1, 0, 0), 1);
 }
 
 TEST_F(DvsGestureTest, TimestampOverflowExtendsTime) {
@@ -162,7 +146,7 @@ TEST_F(DvsGestureTest, TimestampOverflowExtendsTime) {
   writeText(root / "user02_led_labels.csv",
             "class,startTime_usec,endTime_usec\n2,2147483648,2147483660\n");
   DataSet set = load();
-  EXPECT_EQ(count(set.test, 0, 3, 1, 1, 2), 1); // (10 * 4) / 12 = 3.
+  EXPECT_EQ(eventCount(set.test, 0, 3, 1, 1, 2), 1); // (10 * 4) / 12 = 3.
 }
 
 TEST_F(DvsGestureTest, BadMagic) {

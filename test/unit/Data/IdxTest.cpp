@@ -50,12 +50,7 @@ TEST_F(IdxTest, DecodesGzippedAndRawFiles) {
   EXPECT_EQ(set.classNames[7], "7");
 
   const DataSplit &train = set.train;
-  EXPECT_EQ(train.kind, InputKind::Static);
-  ASSERT_EQ(train.size, 3);
-  EXPECT_EQ(train.timeSteps, 1);
-  EXPECT_EQ(train.channels, 1);
-  EXPECT_EQ(train.height, 4);
-  EXPECT_EQ(train.width, 5);
+  ASSERT_TRUE(hasLayout(train, InputKind::Static, 3, 1, 1, 4, 5));
   ASSERT_EQ(train.samples.size(), 3u * 20u);
   EXPECT_EQ(train.labels, (std::vector<int64_t>{3, 0, 9}));
   // Image 2, row 1, column 3 = 2*31 + 1*5 + 3 = 70.

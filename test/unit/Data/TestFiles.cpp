@@ -124,4 +124,38 @@ std::string dataErrorOf(const std::function<void()> &action) {
   return ::testing::AssertionSuccess();
 }
 
+::testing::AssertionResult hasLayout(const DataSplit &split, InputKind kind,
+                                     int64_t size, int64_t timeSteps,
+                                     int64_t channels, int64_t height,
+                                     int64_t width) {
+  std::string wrong;
+  auto check = [&](const char *field, int64_t actual, int64_t expected) {
+    if (actual != expected)
+      wrong += std::string(" ") + field + " " + std::to_string(actual) +
+               " (expected " + std::to_string(expected) + ")";
+  };
+  check("kind", static_cast<int64_t>(split.kind), static_cast<int64_t>(kind));
+  check("size", split.size, size);
+  check("timeSteps", split.timeSteps, timeSteps);
+  check("channels", split.channels, channels);
+  check("height", split.height, height);
+  check("width", split.width, width);
+  if (wrong.empty())
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "split has" << wrong;
+}
+
+int eventCount(const DataSplit &split, int64_t sample, int64_t t, int64_t p,
+               int64_t x, int64_t y) {
+  return split.sample(
+      sample)[((t * 2 + p) * split.height + y) * split.width + x];
+}
+
+uint64_t sampleTotal(const DataSplit &split, int64_t sample) {
+  uint64_t sum = 0;
+  for (int64_t i = 0; i < split.sampleBytes(); ++i)
+    sum += split.sample(sample)[i];
+  return sum;
+}
+
 } // namespace qsnn::data::test

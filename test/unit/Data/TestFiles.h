@@ -58,6 +58,22 @@ void writeJpeg(const fs::path &path, int width, int height, int components,
 /// The DataError message `action` throws; a test failure if it throws none.
 std::string dataErrorOf(const std::function<void()> &action);
 
+/// Passes if `split` holds `size` samples of `kind` with `timeSteps` frames
+/// of channels x height x width; the message lists every field that
+/// differs.
+::testing::AssertionResult hasLayout(const DataSplit &split, InputKind kind,
+                                     int64_t size, int64_t timeSteps,
+                                     int64_t channels, int64_t height,
+                                     int64_t width);
+
+/// Events of polarity `p` at pixel (x, y) in frame `t` of an event sample
+/// ([T, 2, H, W] counts).
+int eventCount(const DataSplit &split, int64_t sample, int64_t t, int64_t p,
+               int64_t x, int64_t y);
+
+/// Every count of a sample added up.
+uint64_t sampleTotal(const DataSplit &split, int64_t sample);
+
 /// Passes if `text` contains every one of `parts`.
 ::testing::AssertionResult containsAll(const std::string &text,
                                        const std::vector<std::string> &parts);
