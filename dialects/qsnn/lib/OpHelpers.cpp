@@ -87,6 +87,14 @@ LogicalResult expectRank(std::optional<Location> loc, const Twine &what,
   return success();
 }
 
+LogicalResult pushTensor(FailureOr<SmallVector<int64_t>> shape, Type element,
+                         SmallVectorImpl<Type> &inferred) {
+  if (failed(shape))
+    return failure();
+  inferred.push_back(RankedTensorType::get(*shape, element));
+  return success();
+}
+
 FailureOr<SmallVector<int64_t>>
 inferConvShape(std::optional<Location> loc, StringRef name, Type inputType,
                Type weightType, int64_t groups, ArrayRef<int64_t> strides,

@@ -39,6 +39,11 @@ LogicalResult inferWindow(std::optional<Location> loc, ArrayRef<int64_t> input,
 LogicalResult expectRank(std::optional<Location> loc, const Twine &what,
                          Type type, int64_t rank);
 
+/// Pushes a tensor of `shape` and `element` onto `inferred`; failure when
+/// the shape could not be inferred.
+LogicalResult pushTensor(FailureOr<SmallVector<int64_t>> shape, Type element,
+                         SmallVectorImpl<Type> &inferred);
+
 /// The result shapes the float and integer levels share; `name` is the
 /// op's mnemonic in messages.
 

@@ -29,18 +29,10 @@ constexpr int64_t kMaxFracBits = 62;
 // ICenterOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ICenterOp::inferReturnTypes(MLIRContext *context,
-                                          std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
-  if (input.getRank() < 2)
-    return fail(loc, "input must have rank >= 2 with channels in dimension 1");
-  inferred.push_back(intTensor(context, input.getShape(), 16));
-  return success();
-}
-
 LogicalResult ICenterOp::verify() {
+  if (getInput().getType().getRank() < 2)
+    return emitOpError()
+           << "input must have rank >= 2 with channels in dimension 1";
   int64_t channels = getInput().getType().getDimSize(1);
   if (!ShapedType::isDynamic(channels) &&
       static_cast<int64_t>(getZeroPoint().size()) != channels)
@@ -82,26 +74,21 @@ LogicalResult ILinearOp::inferReturnTypes(MLIRContext *context,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
-  FailureOr<SmallVector<int64_t>> shape =
-      inferLinearShape(loc, "ilinear", adaptor.getInput().getType(),
-                       adaptor.getWeight().getType());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(intTensor(context, *shape, 32));
-  return success();
+  return pushTensor(inferLinearShape(loc, "ilinear",
+                                     adaptor.getInput().getType(),
+                                     adaptor.getWeight().getType()),
+                    IntegerType::get(context, 32), inferred);
 }
 
 LogicalResult ISumPool2DOp::inferReturnTypes(MLIRContext *context,
                                              std::optional<Location> loc,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &inferred) {
-  FailureOr<SmallVector<int64_t>> shape = inferPoolShape(
-      loc, "isum_pool2d", adaptor.getInput().getType(), adaptor.getKernel(),
-      adaptor.getStrides(), adaptor.getPadding(), /*ceilMode=*/false);
-  if (failed(shape))
-    return failure();
-  inferred.push_back(intTensor(context, *shape, 32));
-  return success();
+  return pushTensor(inferPoolShape(loc, "isum_pool2d",
+                                   adaptor.getInput().getType(),
+                                   adaptor.getKernel(), adaptor.getStrides(),
+                                   adaptor.getPadding(), /*ceilMode=*/false),
+                    IntegerType::get(context, 32), inferred);
 }
 
 //===----------------------------------------------------------------------===//
@@ -148,18 +135,9 @@ LogicalResult IAffineOp::verify() {
 // ILIFOp / IReadoutOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ILIFOp::inferReturnTypes(MLIRContext *context,
-                                       std::optional<Location> loc,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &inferred) {
-  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
-  if (input.getRank() < 1)
-    return fail(loc, "input must have a time-merged batch dimension");
-  inferred.push_back(intTensor(context, input.getShape(), 1));
-  return success();
-}
-
 LogicalResult ILIFOp::verify() {
+  if (getInput().getType().getRank() < 1)
+    return emitOpError() << "input must have a time-merged batch dimension";
   int64_t leading = getInput().getType().getDimSize(0);
   int64_t steps = getTimeSteps();
   if (!ShapedType::isDynamic(leading) && leading % steps != 0)
@@ -177,12 +155,10 @@ LogicalResult IReadoutOp::inferReturnTypes(MLIRContext *context,
                                            std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
-  FailureOr<SmallVector<int64_t>> shape = inferReadoutShape(
-      loc, "ireadout", adaptor.getInput().getType(), adaptor.getTimeSteps());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(intTensor(context, *shape, 64));
-  return success();
+  return pushTensor(inferReadoutShape(loc, "ireadout",
+                                      adaptor.getInput().getType(),
+                                      adaptor.getTimeSteps()),
+                    IntegerType::get(context, 64), inferred);
 }
 
 //===----------------------------------------------------------------------===//

@@ -127,18 +127,10 @@ static void printWeightQuantKeyword(OpAsmPrinter &printer, Operation *,
 // NormalizeOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult NormalizeOp::inferReturnTypes(MLIRContext *context,
-                                            std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &inferred) {
-  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
-  if (input.getRank() < 2)
-    return fail(loc, "input must have rank >= 2 with channels in dimension 1");
-  inferred.push_back(f32Tensor(context, input.getShape()));
-  return success();
-}
-
 LogicalResult NormalizeOp::verify() {
+  if (getInput().getType().getRank() < 2)
+    return emitOpError()
+           << "input must have rank >= 2 with channels in dimension 1";
   int64_t channels = getInput().getType().getDimSize(1);
   if (getZeroPoint().size() != getScale().size())
     return emitOpError() << "has " << getZeroPoint().size()
@@ -154,15 +146,6 @@ LogicalResult NormalizeOp::verify() {
       return emitOpError() << "scale of channel " << c
                            << " must be finite and non-zero, got "
                            << formatNumber(scale);
-  return success();
-}
-
-LogicalResult CountsOp::inferReturnTypes(MLIRContext *context,
-                                         std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
-  inferred.push_back(f32Tensor(context, input.getShape()));
   return success();
 }
 
@@ -188,12 +171,10 @@ LogicalResult ReadoutOp::inferReturnTypes(MLIRContext *context,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
-  FailureOr<SmallVector<int64_t>> shape = inferReadoutShape(
-      loc, "readout", adaptor.getInput().getType(), adaptor.getTimeSteps());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(f32Tensor(context, *shape));
-  return success();
+  return pushTensor(inferReadoutShape(loc, "readout",
+                                      adaptor.getInput().getType(),
+                                      adaptor.getTimeSteps()),
+                    Float32Type::get(context), inferred);
 }
 
 //===----------------------------------------------------------------------===//
@@ -204,14 +185,12 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *context,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
-  FailureOr<SmallVector<int64_t>> shape = inferConvShape(
-      loc, "conv2d", adaptor.getInput().getType(),
-      adaptor.getWeight().getType(), adaptor.getGroups(), adaptor.getStrides(),
-      adaptor.getPadding(), adaptor.getDilations());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(f32Tensor(context, *shape));
-  return success();
+  return pushTensor(inferConvShape(loc, "conv2d", adaptor.getInput().getType(),
+                                   adaptor.getWeight().getType(),
+                                   adaptor.getGroups(), adaptor.getStrides(),
+                                   adaptor.getPadding(),
+                                   adaptor.getDilations()),
+                    Float32Type::get(context), inferred);
 }
 
 LogicalResult Conv2DOp::verify() { return verifySynaptic(*this); }
@@ -220,13 +199,10 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *context,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
-  FailureOr<SmallVector<int64_t>> shape =
-      inferLinearShape(loc, "linear", adaptor.getInput().getType(),
-                       adaptor.getWeight().getType());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(f32Tensor(context, *shape));
-  return success();
+  return pushTensor(inferLinearShape(loc, "linear",
+                                     adaptor.getInput().getType(),
+                                     adaptor.getWeight().getType()),
+                    Float32Type::get(context), inferred);
 }
 
 LogicalResult LinearOp::verify() { return verifySynaptic(*this); }
@@ -305,13 +281,11 @@ static LogicalResult inferPoolType(MLIRContext *context,
                                    std::optional<Location> loc, Adaptor adaptor,
                                    SmallVectorImpl<Type> &inferred) {
   Type inputType = adaptor.getInput().getType();
-  FailureOr<SmallVector<int64_t>> shape = inferPoolShape(
-      loc, "pool", inputType, adaptor.getKernel(), adaptor.getStrides(),
-      adaptor.getPadding(), adaptor.getCeilMode());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(tensorLike(inputType, *shape));
-  return success();
+  return pushTensor(inferPoolShape(loc, "pool", inputType, adaptor.getKernel(),
+                                   adaptor.getStrides(), adaptor.getPadding(),
+                                   adaptor.getCeilMode()),
+                    cast<RankedTensorType>(inputType).getElementType(),
+                    inferred);
 }
 
 LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *context,

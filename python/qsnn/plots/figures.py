@@ -77,8 +77,14 @@ def curves(runs):
 
 
 def _integer_ticks(ax):
+    """Whole epochs on the x axis; a single epoch sits in the middle of
+    [0.5, 1.5] instead of a sliver around it."""
     from matplotlib.ticker import MaxNLocator
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    low, high = ax.get_xlim()
+    if high - low < 1:
+        middle = round((low + high) / 2)
+        ax.set_xlim(middle - 0.5, middle + 0.5)
 
 
 def _probability_bars(ax, values, labels, one, zero, title):
@@ -107,19 +113,32 @@ def _no_layers(ax, text):
     ax.set_axis_off()
 
 
+def _per_layer_figure(name, runs, layer_name, count_of, empty, draw):
+    """Two panels per run: a trend per epoch and the final epoch's bars, for
+    the `count_of(run)` layers named `layer_name % (i + 1)`; a run without
+    such layers says `empty`. `draw(trend, final, run, labels, epochs)`
+    fills both panels."""
+    fig = _figure(name, len(runs))
+    axes = fig.subplots(len(runs), 2, squeeze=False)
+    for (trend, final), run in zip(axes, runs):
+        labels = [layer_name % (i + 1) for i in range(count_of(run))]
+        if not labels:
+            _no_layers(trend, "%s: %s" % (run.name, empty))
+            _no_layers(final, "")
+            continue
+        draw(trend, final, run, labels, _epochs(run))
+        trend.grid(alpha=0.3)
+        trend.legend(fontsize="small", ncol=2)
+        _integer_ticks(trend)
+    fig.tight_layout()
+    return fig
+
+
 def firing_rate(runs):
     """Per run: f_l per epoch for every LIF layer (solid: training batches,
     dashed: test set), and the final epoch's spike distribution per layer,
     P(s = 1) = f_l and P(s = 0) = 1 - f_l (paper Fig. 2 / Fig. 4(b))."""
-    fig = _figure("firing_rate", len(runs))
-    axes = fig.subplots(len(runs), 2, squeeze=False)
-    for (trend, final), run in zip(axes, runs):
-        labels = ["LIF %d" % (i + 1) for i in range(run.num_lif_layers)]
-        if not labels:
-            _no_layers(trend, "%s: no LIF layers" % run.name)
-            _no_layers(final, "")
-            continue
-        x = _epochs(run)
+    def draw(trend, final, run, labels, x):
         train = _layer_series(run, "firing_rate")
         test = _layer_series(run, "test_firing_rate")
         for i, label in enumerate(labels):
@@ -130,44 +149,31 @@ def firing_rate(runs):
         trend.set(title="%s: firing rate f_l per epoch" % run.name,
                   xlabel="epoch", ylabel="f_l (spikes per neuron and step)",
                   ylim=(0, max(0.6, _finite_max(train + test) * 1.1)))
-        trend.grid(alpha=0.3)
-        trend.legend(fontsize="small", ncol=2)
-        _integer_ticks(trend)
         _probability_bars(final, run.final["firing_rate"], labels, "s = 1",
                           "s = 0", "%s: spikes after epoch %d"
                           % (run.name, run.final["epoch"]))
-    fig.tight_layout()
-    return fig
+    return _per_layer_figure("firing_rate", runs, "LIF %d",
+                             lambda run: run.num_lif_layers, "no LIF layers",
+                             draw)
 
 
 def weight_sign_balance(runs):
     """Per run: p_w (fraction of +1 in sign(W_hat)) per epoch for every
     binary layer, and the final P(w = +1) / P(w = -1) per layer (paper
     Fig. 4(a)); WS-DR should keep p_w near 0.5."""
-    fig = _figure("weight_sign_balance", len(runs))
-    axes = fig.subplots(len(runs), 2, squeeze=False)
-    for (trend, final), run in zip(axes, runs):
-        labels = ["binary %d" % (i + 1)
-                  for i in range(run.num_binary_layers)]
-        if not labels:
-            _no_layers(trend, "%s: no binary-weight layers" % run.name)
-            _no_layers(final, "")
-            continue
-        x = _epochs(run)
+    def draw(trend, final, run, labels, x):
         balance = _layer_series(run, "weight_sign_balance")
         for i, label in enumerate(labels):
             trend.plot(x, balance[i], "o-", color=_color(i), label=label)
         trend.axhline(0.5, color="black", linestyle=":", linewidth=1)
         trend.set(title="%s: weight sign balance p_w per epoch" % run.name,
                   xlabel="epoch", ylabel="p_w = P(w = +1)", ylim=(0, 1))
-        trend.grid(alpha=0.3)
-        trend.legend(fontsize="small", ncol=2)
-        _integer_ticks(trend)
         _probability_bars(final, run.final["weight_sign_balance"], labels,
                           "w = +1", "w = -1", "%s: weights after epoch %d"
                           % (run.name, run.final["epoch"]))
-    fig.tight_layout()
-    return fig
+    return _per_layer_figure("weight_sign_balance", runs, "binary %d",
+                             lambda run: run.num_binary_layers,
+                             "no binary-weight layers", draw)
 
 
 def _finite_max(rows):

@@ -42,6 +42,12 @@ def build_model(rng):
                                       pads=[pad] * 4))
         return batch_norm(name, name, cout) if bn else name
 
+    def quant8(out, weight, step):
+        """QONNX 8-bit signed narrow quantizer of `weight` with `step`."""
+        nodes.append(helper.make_node("Quant", [weight, step, "zero", "eight"],
+                                      [out], domain=QONNX, signed=1, narrow=1,
+                                      rounding_mode="ROUND"))
+
     def batch_norm(name, x, channels):
         params = [const(name + "_g", rng.uniform(0.5, 2.0, channels)),
                   const(name + "_b", rng.normal(0, 0.3, channels)),
@@ -72,9 +78,7 @@ def build_model(rng):
     const("zero", [0.0])
     const("eight", [8.0])
     const("b1", rng.normal(0, 0.2, 4))
-    nodes.append(helper.make_node("Quant", ["w1", "step1", "zero", "eight"],
-                                  ["q1"], domain=QONNX, signed=1, narrow=1,
-                                  rounding_mode="ROUND"))
+    quant8("q1", "w1", "step1")
     nodes.append(helper.make_node("Conv", ["r", "q1", "b1"], ["y1"],
                                   kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
     s1 = lif("s1", batch_norm("y1", "y1", 4), 1.37, 4, "signed", "full")
@@ -98,9 +102,7 @@ def build_model(rng):
     const("wf", rng.normal(0, 0.3, size=(3, 4)))
     const("sf", [0.0047])
     const("bf", rng.normal(0, 0.1, 3))
-    nodes.append(helper.make_node("Quant", ["wf", "sf", "zero", "eight"],
-                                  ["qf"], domain=QONNX, signed=1, narrow=1,
-                                  rounding_mode="ROUND"))
+    quant8("qf", "wf", "sf")
     nodes.append(helper.make_node("Gemm", ["fl", "qf", "bf"], ["logit_steps"],
                                   transB=1))
     inits.append(numpy_helper.from_array(np.array([T, -1, 3], np.int64),

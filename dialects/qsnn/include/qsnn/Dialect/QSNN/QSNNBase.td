@@ -66,6 +66,15 @@ def QSNN_Dialect : Dialect {
 class QSNN_Op<string mnemonic, list<Trait> traits = []>
     : Op<QSNN_Dialect, mnemonic, traits>;
 
+// The result `output` has the shape of `input` and the element type the C++
+// expression `element` builds (from `ctx`, the context): ODS infers it.
+class QSNN_ResultLikeInput<string element>
+    : TypesMatchWith<"output has the shape of input", "input", "output",
+        "::mlir::RankedTensorType::get("
+        "::llvm::cast<::mlir::ShapedType>($_self).getShape(), [&] { "
+        "::mlir::MLIRContext *ctx = $_self.getContext(); return " # element #
+        "; }())">;
+
 //===----------------------------------------------------------------------===//
 // Enums
 //===----------------------------------------------------------------------===//

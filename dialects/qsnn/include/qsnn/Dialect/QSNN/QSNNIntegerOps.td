@@ -10,7 +10,8 @@
 #ifndef QSNN_INTEGER_OPS_TD
 #define QSNN_INTEGER_OPS_TD
 
-def QSNN_ICenterOp : QSNN_ShapedOp<"icenter"> {
+def QSNN_ICenterOp : QSNN_Op<"icenter", [Pure,
+    QSNN_ResultLikeInput<"::mlir::IntegerType::get(ctx, 16)">]> {
   let summary = "uint8 pixels minus the per-channel integer zero point";
   let description = [{
     `[N, C, ...] ui8 -> i16`: `p - zero_point[c]`. The per-channel scale of
@@ -95,7 +96,8 @@ def QSNN_IAffineOp : QSNN_ShapedOp<"iaffine"> {
   let hasVerifier = 1;
 }
 
-def QSNN_ILIFOp : QSNN_Op<"ilif", [Pure, InferTypeOpAdaptor]> {
+def QSNN_ILIFOp : QSNN_Op<"ilif", [Pure,
+    QSNN_ResultLikeInput<"::mlir::IntegerType::get(ctx, 1)">]> {
   let summary = "integer LIF with k-bit membranes";
   let description = [{
     Runs T steps over the time-merged current `[T*N, ...]` (i64, units of

@@ -21,7 +21,8 @@ class QSNN_ShapedOp<string mnemonic, list<Trait> traits = []>
 // Entering and leaving the time-merged layout
 //===----------------------------------------------------------------------===//
 
-def QSNN_NormalizeOp : QSNN_ShapedOp<"normalize"> {
+def QSNN_NormalizeOp : QSNN_Op<"normalize", [Pure,
+    QSNN_ResultLikeInput<"::mlir::Float32Type::get(ctx)">]> {
   let summary = "uint8 input to float with per-channel zero point and scale";
   let description = [{
     `x = (p - zero_point[c]) * scale[c]` with `c` the dimension-1 index. The
@@ -42,7 +43,8 @@ def QSNN_NormalizeOp : QSNN_ShapedOp<"normalize"> {
   let hasVerifier = 1;
 }
 
-def QSNN_CountsOp : QSNN_ShapedOp<"counts"> {
+def QSNN_CountsOp : QSNN_Op<"counts", [Pure,
+    QSNN_ResultLikeInput<"::mlir::Float32Type::get(ctx)">]> {
   let summary = "uint8 counts as float, exactly";
   let description = [{
     The value of each uint8 element as f32: event counts (`[T, N, C, H, W]`
