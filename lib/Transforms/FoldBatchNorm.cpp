@@ -1,5 +1,7 @@
 //===- FoldBatchNorm.cpp - fold batch norm into synaptic layers -----------===//
+#include "BatchNormAffine.h"
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
+#include "qsnn/Dialect/QSNN/QSNNUtils.h"
 #include "qsnn/Transforms/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -17,17 +19,6 @@ using namespace mlir;
 using namespace mlir::qsnn;
 
 namespace {
-
-/// Reads a 1-D f32 constant; std::nullopt if `value` is not one.
-std::optional<SmallVector<double>> readConstant(Value value) {
-  DenseFPElementsAttr attr;
-  if (!value || !matchPattern(value, m_Constant(&attr)))
-    return std::nullopt;
-  SmallVector<double> result;
-  for (float v : attr.getValues<float>())
-    result.push_back(v);
-  return result;
-}
 
 Value makeConstant(PatternRewriter &rewriter, Location loc,
                    ArrayRef<double> values) {
@@ -49,31 +40,27 @@ struct FoldIntoLayer : OpRewritePattern<BatchNormOp> {
       return failure();
     if (!layer->hasOneUse())
       return rewriter.notifyMatchFailure(norm, "layer output has other users");
-    auto gamma = readConstant(norm.getGamma());
-    auto beta = readConstant(norm.getBeta());
-    auto mean = readConstant(norm.getMean());
-    auto variance = readConstant(norm.getVariance());
-    if (!gamma || !beta || !mean || !variance)
+    FailureOr<BatchNormAffine> affine =
+        BatchNormAffine::read(norm, norm.getEpsilon().convertToDouble());
+    if (failed(affine))
       return rewriter.notifyMatchFailure(norm, "non-constant statistics");
-    size_t channels = gamma->size();
+    size_t channels = affine->gain.size();
     SmallVector<double> scale(channels, 1.0), bias(channels, 0.0);
     if (layer.getScale()) {
-      auto values = readConstant(layer.getScale());
-      if (!values)
+      auto values = readFloatConstant(layer.getScale());
+      if (failed(values))
         return rewriter.notifyMatchFailure(layer, "non-constant scale");
       scale = *values;
     }
     if (layer.getBias()) {
-      auto values = readConstant(layer.getBias());
-      if (!values)
+      auto values = readFloatConstant(layer.getBias());
+      if (failed(values))
         return rewriter.notifyMatchFailure(layer, "non-constant bias");
       bias = *values;
     }
-    double epsilon = norm.getEpsilon().convertToDouble();
     for (size_t c = 0; c < channels; ++c) {
-      double g = (*gamma)[c] / std::sqrt((*variance)[c] + epsilon);
-      scale[c] *= g;
-      bias[c] = (bias[c] - (*mean)[c]) * g + (*beta)[c];
+      scale[c] *= affine->gain[c];
+      bias[c] = affine->foldBias(c, bias[c]);
     }
     rewriter.setInsertionPoint(layer);
     Value newScale = makeConstant(rewriter, norm.getLoc(), scale);
@@ -87,14 +74,13 @@ struct FoldIntoLayer : OpRewritePattern<BatchNormOp> {
   }
 };
 
-struct FoldBatchNormPass
-    : qsnn::impl::FoldBatchNormBase<FoldBatchNormPass> {
+struct FoldBatchNormPass : qsnn::impl::FoldBatchNormBase<FoldBatchNormPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldIntoLayer<Conv2DOp>, FoldIntoLayer<LinearOp>>(
         &getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "QuantizeToInteger.h"
+#include "BatchNormAffine.h"
 #include "qsnn/Analysis/IntegerRanges.h"
 #include "qsnn/Transforms/Passes.h"
 
@@ -289,22 +290,17 @@ LogicalResult FunctionConverter::visitBatchNorm(BatchNormOp op) {
       currentOf(op, op.getInput(), "batch norm folds into a conv2d/linear");
   if (failed(input))
     return failure();
-  FailureOr<SmallVector<double>> gamma = readFloatConstant(op.getGamma());
-  FailureOr<SmallVector<double>> beta = readFloatConstant(op.getBeta());
-  FailureOr<SmallVector<double>> mean = readFloatConstant(op.getMean());
-  FailureOr<SmallVector<double>> variance = readFloatConstant(op.getVariance());
-  if (failed(gamma) || failed(beta) || failed(mean) || failed(variance))
+  FailureOr<BatchNormAffine> norm =
+      BatchNormAffine::read(op, asFloat32(op.getEpsilon().convertToDouble()));
+  if (failed(norm))
     return quantize::layerError(op)
            << "needs constant statistics for the integer form";
-  double epsilon = asFloat32(op.getEpsilon().convertToDouble());
-  // reference.py: a' = a * g, b' = b * g + (beta - mean * g).
   Current result = *input;
   for (size_t o = 0; o < result.bias.size(); ++o) {
-    double g = (*gamma)[o] / std::sqrt((*variance)[o] + epsilon);
     for (Term &term : result.terms)
       for (int64_t c = 0; c < term.inputChannels; ++c)
-        term.multipliers[o * term.inputChannels + c] *= g;
-    result.bias[o] = result.bias[o] * g + ((*beta)[o] - (*mean)[o] * g);
+        term.multipliers[o * term.inputChannels + c] *= norm->gain[o];
+    result.bias[o] = norm->foldBias(o, result.bias[o]);
   }
   define(op, std::move(result));
   return success();

@@ -13,6 +13,7 @@
 #define QSNN_LIB_TRANSFORMS_QUANTIZETOINTEGER_H
 
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
+#include "qsnn/Dialect/QSNN/QSNNUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Support/LogicalResult.h"
@@ -56,11 +57,8 @@ Bound mulBounds(Bound lhs, Bound rhs);
 /// Width of a two's-complement integer holding every value in [-b, b].
 int64_t signedBits(Bound bound);
 std::string formatBound(Bound bound);
-/// A double in messages with up to 10 significant digits ("0.0416666667").
-std::string formatDouble(double value);
 constexpr Bound kI32Max = 2147483647;
 constexpr Bound kI64Max = 9223372036854775807ULL;
-
 
 /// Round half to even in double (the default rounding mode), as Python's
 /// round() and numpy do.
@@ -68,10 +66,6 @@ double roundHalfEven(double value);
 /// The float32 value an f64 attribute stands for: the ONNX schema carries
 /// float32 numbers and the importer prints them as their shortest decimal.
 double asFloat32(double value);
-
-/// The values of a constant f32 tensor (inline or dense_resource), or
-/// failure when `value` is not such a constant.
-FailureOr<SmallVector<double>> readFloatConstant(Value value);
 
 /// An integer tensor standing for the float tensor c * scale[ch] / divisor.
 struct IntTensor {

@@ -58,12 +58,6 @@ std::string quantize::formatBound(Bound bound) {
   return digits;
 }
 
-std::string quantize::formatDouble(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.10g", value);
-  return buffer;
-}
-
 double quantize::roundHalfEven(double value) {
   // The pass never changes the rounding mode; nearbyint follows it.
   return std::nearbyint(value);
@@ -71,28 +65,6 @@ double quantize::roundHalfEven(double value) {
 
 double quantize::asFloat32(double value) {
   return static_cast<double>(static_cast<float>(value));
-}
-
-FailureOr<SmallVector<double>> quantize::readFloatConstant(Value value) {
-  Attribute attr;
-  if (!value || !matchPattern(value, m_Constant(&attr)))
-    return failure();
-  SmallVector<double> result;
-  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
-    if (!dense.getElementType().isF32())
-      return failure();
-    for (float v : dense.getValues<float>())
-      result.push_back(v);
-    return result;
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data)
-      return failure();
-    result.assign(data->begin(), data->end());
-    return result;
-  }
-  return failure();
 }
 
 bool IntTensor::hasUniformScale() const {
@@ -137,7 +109,7 @@ FailureOr<SmallVector<int8_t>> readWeights(Operation *layer, Value weight,
                   : (v == std::floor(v) && v >= -127.0 && v <= 127.0);
     if (!ok)
       return quantize::layerError(layer)
-             << "weight #" << index << " is " << formatDouble(v) << ", not "
+             << "weight #" << index << " is " << formatNumber(v, 10) << ", not "
              << (quant == WeightQuant::Binary ? "-1 or +1 (binary)"
                                               : "an integer in [-127, 127]");
     levels.push_back(static_cast<int8_t>(v));

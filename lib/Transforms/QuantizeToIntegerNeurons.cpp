@@ -5,7 +5,8 @@
 // F = P - 1 - floor(log2 max |a / Delta|) over all terms (branches meeting at
 // one LIF share F). Each term becomes one qsnn.iaffine; the first carries the
 // whole bias B (the branch biases are summed in double before rounding, as
-// reference.py does), the others B = 0. The LIF constants follow docs/spec.md §4.
+// reference.py does), the others B = 0. The LIF constants follow docs/spec.md
+// §4.
 //
 //===----------------------------------------------------------------------===//
 #include "QuantizeToInteger.h"
@@ -48,15 +49,16 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
   if (!(largest > 0.0) || !std::isfinite(largest))
     return quantize::layerError(anchor)
            << "has no usable multiplier: the largest |a/Delta| is "
-           << formatDouble(largest);
+           << formatNumber(largest, 10);
   int64_t fracBits =
       multiplierBits - 1 - static_cast<int64_t>(std::floor(std::log2(largest)));
   if (fracBits < kMinFracBits || fracBits > kMaxFracBits)
     return quantize::layerError(anchor)
            << "needs frac_bits F = " << fracBits << ", outside ["
            << kMinFracBits << ", " << kMaxFracBits
-           << "]: the largest multiplier |a/Delta| is " << formatDouble(largest)
-           << " with --multiplier-bits " << multiplierBits;
+           << "]: the largest multiplier |a/Delta| is "
+           << formatNumber(largest, 10) << " with --multiplier-bits "
+           << multiplierBits;
   double scale = std::ldexp(1.0, static_cast<int>(fracBits));
 
   IntegerCurrent result;
@@ -70,7 +72,7 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
       double fixed = roundHalfEven(a / unit * scale);
       if (!fitsI64(fixed))
         return quantize::layerError(anchor)
-               << "multiplier " << formatDouble(a / unit * scale)
+               << "multiplier " << formatNumber(a / unit * scale, 10)
                << " does not fit i64";
       multipliers.push_back(static_cast<int64_t>(fixed));
     }
@@ -79,7 +81,7 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
         double fixed = roundHalfEven(current.bias[o] / unit * scale);
         if (!fitsI64(fixed))
           return quantize::layerError(anchor)
-                 << "bias " << formatDouble(current.bias[o] / unit * scale)
+                 << "bias " << formatNumber(current.bias[o] / unit * scale, 10)
                  << " of channel " << o << " does not fit i64";
         biases[o] = static_cast<int64_t>(fixed);
       }
@@ -155,8 +157,8 @@ FailureOr<Value> quantize::emitIntegerLIF(OpBuilder &builder, LIFOp lif,
   double threshold = full ? thetaG : thetaM;
   if (!fitsI64(tauQ) || !fitsI64(threshold))
     return quantize::layerError(lif)
-           << "tau_q " << formatDouble(tauQ) << " or threshold "
-           << formatDouble(threshold) << " does not fit i64";
+           << "tau_q " << formatNumber(tauQ, 10) << " or threshold "
+           << formatNumber(threshold, 10) << " does not fit i64";
 
   // g = tau_q * m + current with |m| <= L; rnd adds 2^(F-1) before the shift.
   Bound memory = mulBounds(static_cast<Bound>(tauQ), levels);

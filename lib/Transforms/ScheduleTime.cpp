@@ -62,9 +62,8 @@ struct ScheduleTimePass : qsnn::impl::ScheduleTimeBase<ScheduleTimePass> {
     if (schedule == "layer-major")
       return;
     if (schedule != "step-major") {
-      getOperation().emitError()
-          << "qsnn-schedule-time: unknown schedule '" << schedule
-          << "' (layer-major or step-major)";
+      getOperation().emitError() << "qsnn-schedule-time: unknown schedule '"
+                                 << schedule << "' (layer-major or step-major)";
       return signalPassFailure();
     }
     if (failed(scheduleStepMajor(getOperation())))
@@ -142,7 +141,8 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
   for (Operation *op : produced)
     for (Value result : op->getResults())
       if (llvm::any_of(result.getUsers(), [&](Operation *user) {
-            return !network.contains(user) && !llvm::is_contained(readouts, user);
+            return !network.contains(user) &&
+                   !llvm::is_contained(readouts, user);
           }))
         escaping.push_back(result);
 
@@ -173,8 +173,8 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
       auto stateType = RankedTensorType::get(withRows(type, n).getShape(),
                                              builder.getIntegerType(bits));
       // m0 = 0, filled (a zero constant would become a global to copy).
-      Value empty = builder.create<tensor::EmptyOp>(
-          loc, stateType.getShape(), stateType.getElementType());
+      Value empty = builder.create<tensor::EmptyOp>(loc, stateType.getShape(),
+                                                    stateType.getElementType());
       Value zero = builder.create<arith::ConstantOp>(
           loc, builder.getIntegerAttr(stateType.getElementType(), 0));
       initial.push_back(
@@ -255,9 +255,8 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
              SmallVector<utils::IteratorType>(sumType.getRank(),
                                               utils::IteratorType::parallel),
              [](OpBuilder &e, Location el, ValueRange args) {
-               e.create<linalg::YieldOp>(
-                   el, ValueRange{e.create<arith::AddIOp>(el, args[1],
-                                                           args[0])});
+               e.create<linalg::YieldOp>(el, ValueRange{e.create<arith::AddIOp>(
+                                                 el, args[1], args[0])});
              })
             .getResult(0);
     ++next;

@@ -23,12 +23,6 @@ RankedTensorType tensorLike(Type like, ArrayRef<int64_t> shape) {
                                cast<RankedTensorType>(like).getElementType());
 }
 
-std::string formatNumber(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", value);
-  return buffer;
-}
-
 bool allPositive(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v > 0; });
 }

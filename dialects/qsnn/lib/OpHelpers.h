@@ -3,6 +3,8 @@
 #ifndef QSNN_DIALECT_QSNN_LIB_OPHELPERS_H
 #define QSNN_DIALECT_QSNN_LIB_OPHELPERS_H
 
+#include "qsnn/Dialect/QSNN/QSNNUtils.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/LogicalResult.h"
@@ -18,10 +20,6 @@ LogicalResult fail(std::optional<Location> loc, const Twine &message);
 RankedTensorType f32Tensor(MLIRContext *context, ArrayRef<int64_t> shape);
 /// A tensor of `shape` with the element type of `like`.
 RankedTensorType tensorLike(Type like, ArrayRef<int64_t> shape);
-
-/// Numbers in messages: "128", "0.25", "1e-07" rather than APFloat's
-/// "1.280000e+02".
-std::string formatNumber(double value);
 
 bool allPositive(ArrayRef<int64_t> values);
 bool allNonNegative(ArrayRef<int64_t> values);

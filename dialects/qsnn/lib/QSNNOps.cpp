@@ -25,29 +25,6 @@ using namespace mlir::qsnn::detail;
 
 namespace {
 
-/// Calls `visit(index, value)` on every element of a float constant; returns
-/// false if the constant's storage cannot be read here.
-template <typename Visit>
-bool visitFloatConstant(ElementsAttr attr, Visit visit) {
-  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
-    int64_t index = 0;
-    for (float value : dense.getValues<float>())
-      if (!visit(index++, value))
-        break;
-    return true;
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    std::optional<ArrayRef<float>> values = resource.tryGetAsArrayRef();
-    if (!values)
-      return false;
-    for (auto [index, value] : llvm::enumerate(*values))
-      if (!visit(index, value))
-        break;
-    return true;
-  }
-  return false;
-}
-
 /// Binary weights hold only ±1, int8 weights only integers in [-127, 127].
 /// Weights that are not constants are checked where they become constant.
 LogicalResult verifyWeightValues(Operation *op, Value weight,
@@ -57,15 +34,19 @@ LogicalResult verifyWeightValues(Operation *op, Value weight,
   ElementsAttr attr;
   if (!matchPattern(weight, m_Constant(&attr)))
     return success();
-  std::optional<std::pair<int64_t, float>> bad;
-  visitFloatConstant(attr, [&](int64_t index, float value) {
+  FailureOr<SmallVector<double>> values = readFloatElements(attr);
+  std::optional<std::pair<int64_t, double>> bad;
+  for (auto [index, value] :
+       llvm::enumerate(succeeded(values) ? ArrayRef<double>(*values)
+                                         : ArrayRef<double>())) {
     bool ok = quant == WeightQuant::Binary
-                  ? (value == 1.0f || value == -1.0f)
+                  ? (value == 1.0 || value == -1.0)
                   : (std::nearbyint(value) == value && std::fabs(value) <= 127);
-    if (!ok)
-      bad = {index, value};
-    return ok;
-  });
+    if (!ok) {
+      bad = {static_cast<int64_t>(index), value};
+      break;
+    }
+  }
   if (!bad)
     return success();
   return op->emitOpError()

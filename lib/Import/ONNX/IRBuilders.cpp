@@ -48,12 +48,6 @@ std::string onnx_import::formatShape(ArrayRef<int64_t> shape) {
   return text + "]";
 }
 
-std::string onnx_import::formatNumber(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%g", value);
-  return text;
-}
-
 double onnx_import::widenFloat(float value) {
   if (!std::isfinite(value))
     return value;

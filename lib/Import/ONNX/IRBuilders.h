@@ -8,6 +8,8 @@
 #ifndef QSNN_LIB_IMPORT_ONNX_IRBUILDERS_H
 #define QSNN_LIB_IMPORT_ONNX_IRBUILDERS_H
 
+#include "qsnn/Dialect/QSNN/QSNNUtils.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -21,9 +23,6 @@ ArrayRef<int64_t> shapeOf(Value value);
 int64_t numElements(ArrayRef<int64_t> shape);
 /// "[1, 3, 4]" for messages.
 std::string formatShape(ArrayRef<int64_t> shape);
-
-/// "1.5", "-1", "1e-05" for messages (not APFloat's "1.500000e+00").
-std::string formatNumber(double value);
 
 /// The double closest to the shortest decimal that reads back as `value`:
 /// ONNX stores float attributes as float32, and an epsilon written as 0.001
