@@ -22,8 +22,7 @@ std::string trim(const std::string &text) {
 }
 
 /// The value of the first `key<sep>value` line of `path`, or "".
-std::string lookup(const std::string &path, const std::string &key,
-                   char sep) {
+std::string lookup(const std::string &path, const std::string &key, char sep) {
   std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
@@ -53,14 +52,13 @@ nlohmann::json describeMachine() {
   // under KVM).
   machine["cpu_family"] = lookup("/proc/cpuinfo", "cpu family", ':');
   machine["cpu_model"] = lookup("/proc/cpuinfo", "model", ':');
-  machine["virtualized"] =
-      (" " + lookup("/proc/cpuinfo", "flags", ':') + " ").find(
-          " hypervisor ") != std::string::npos;
+  machine["virtualized"] = (" " + lookup("/proc/cpuinfo", "flags", ':') + " ")
+                               .find(" hypervisor ") != std::string::npos;
   machine["logical_cpus"] = std::thread::hardware_concurrency();
   struct utsname names;
   if (uname(&names) == 0)
-    machine["kernel"] = std::string(names.sysname) + " " + names.release +
-                        " " + names.machine;
+    machine["kernel"] =
+        std::string(names.sysname) + " " + names.release + " " + names.machine;
   std::string os = lookup("/etc/os-release", "PRETTY_NAME", '=');
   machine["os"] = os.empty() ? "unknown" : os;
   return machine;

@@ -139,8 +139,7 @@ Variant compiledVariant(Artifact &artifact, const at::Tensor &input) {
   auto run = [model, in, outs, buffers, input] {
     if (qsnn_model_run(model, in.get(), 1, outs->data(),
                        static_cast<int32_t>(outs->size())) != QSNN_RT_OK)
-      throw BenchError(std::string("compiled artifact: ") +
-                       qsnn_last_error());
+      throw BenchError(std::string("compiled artifact: ") + qsnn_last_error());
   };
   auto predict = [run, outs] {
     run();
@@ -322,17 +321,17 @@ nlohmann::json run(const Options &options) {
     bench::Rates rates = bench::measureInterleaved(
         work, std::clamp(options.seconds / 30, 0.01, 0.5), options.seconds);
     nlohmann::json wall = summarize(rates.wall, variants);
-    nlohmann::json entry = {{"batch", batch},
-                            {"artifact", artifact.dir},
-                            {"artifact_compiled_batch", artifact.info().batch},
-                            {"rounds", rates.wall[0].size()},
-                            {"images_per_s", wall["median"]},
-                            {"images_per_s_min", wall["min"]},
-                            {"images_per_s_max", wall["max"]},
-                            {"ratio", wall["ratio"]},
-                            {"ratio_median_per_round",
-                             wall["ratio_median_per_round"]},
-                            {"cpu_time", summarize(rates.cpu, variants)}};
+    nlohmann::json entry = {
+        {"batch", batch},
+        {"artifact", artifact.dir},
+        {"artifact_compiled_batch", artifact.info().batch},
+        {"rounds", rates.wall[0].size()},
+        {"images_per_s", wall["median"]},
+        {"images_per_s_min", wall["min"]},
+        {"images_per_s_max", wall["max"]},
+        {"ratio", wall["ratio"]},
+        {"ratio_median_per_round", wall["ratio_median_per_round"]},
+        {"cpu_time", summarize(rates.cpu, variants)}};
     report["results"].push_back(entry);
   }
   return report;
@@ -364,25 +363,26 @@ void printTable(const nlohmann::json &report) {
               "load):\n");
   for (const auto &entry : report["results"]) {
     const auto &cpu = entry["cpu_time"];
-    std::printf("%6lld %16.1f %20.1f %12.1f %15.2fx %20.2fx\n",
-                entry["batch"].get<long long>(),
-                cpu["median"]["libtorch_float"].get<double>(),
-                cpu["median"]["libtorch_fake_quant"].get<double>(),
-                cpu["median"]["compiled"].get<double>(),
-                cpu["ratio"]["compiled_over_libtorch_float"].get<double>(),
-                cpu["ratio"]["compiled_over_libtorch_fake_quant"]
-                    .get<double>());
+    std::printf(
+        "%6lld %16.1f %20.1f %12.1f %15.2fx %20.2fx\n",
+        entry["batch"].get<long long>(),
+        cpu["median"]["libtorch_float"].get<double>(),
+        cpu["median"]["libtorch_fake_quant"].get<double>(),
+        cpu["median"]["compiled"].get<double>(),
+        cpu["ratio"]["compiled_over_libtorch_float"].get<double>(),
+        cpu["ratio"]["compiled_over_libtorch_fake_quant"].get<double>());
   }
   const auto &check = report["check"];
-  std::printf("images/s: median over rounds (wall clock above). accuracy on %lld test images: "
-              "float %.2f%%, fake-quant %.2f%%, compiled %.2f%% "
-              "(argmax agreement with fake-quant %.2f%%)\n",
-              check["images"].get<long long>(),
-              100 * check["accuracy"]["libtorch_float"].get<double>(),
-              100 * check["accuracy"]["libtorch_fake_quant"].get<double>(),
-              100 * check["accuracy"]["compiled"].get<double>(),
-              100 * check["compiled_vs_fake_quant_argmax_agreement"]
-                        .get<double>());
+  std::printf(
+      "images/s: median over rounds (wall clock above). accuracy on %lld test "
+      "images: "
+      "float %.2f%%, fake-quant %.2f%%, compiled %.2f%% "
+      "(argmax agreement with fake-quant %.2f%%)\n",
+      check["images"].get<long long>(),
+      100 * check["accuracy"]["libtorch_float"].get<double>(),
+      100 * check["accuracy"]["libtorch_fake_quant"].get<double>(),
+      100 * check["accuracy"]["compiled"].get<double>(),
+      100 * check["compiled_vs_fake_quant_argmax_agreement"].get<double>());
 }
 
 } // namespace

@@ -52,8 +52,9 @@ runAvx512(uint64_t iterations) {
     s5 = _mm512_add_epi64(s5, _mm512_popcnt_epi64(_mm512_and_si512(a5, b)));
     s6 = _mm512_add_epi64(s6, _mm512_popcnt_epi64(_mm512_and_si512(a6, b)));
     s7 = _mm512_add_epi64(s7, _mm512_popcnt_epi64(_mm512_and_si512(a7, b)));
-    asm volatile("" : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4),
-                 "+v"(a5), "+v"(a6), "+v"(a7));
+    asm volatile(""
+                 : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5),
+                   "+v"(a6), "+v"(a7));
   }
   __m512i sum = _mm512_add_epi64(
       _mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3)),

@@ -403,46 +403,8 @@ std::string describeShape(const ConvShape &s) {
   return text;
 }
 
-int runBench() {
-  ConvShape shape;
-  if (std::string problem = resolveShape(shape); !problem.empty())
-    return fail(problem);
-  if (!(seconds > 0))
-    return fail("--seconds must be positive");
-  if (!(spikeRate >= 0 && spikeRate <= 1))
-    return fail("--spike-rate must be in [0, 1]");
-
-  // Random ±1 weights and spikes.
-  std::mt19937_64 random(seed);
-  std::vector<int8_t> weights(shape.weightCount());
-  for (int8_t &w : weights)
-    w = (random() & 1) ? 1 : -1;
-  std::bernoulli_distribution fires(spikeRate);
-  std::vector<int8_t> spikes(shape.inputCount());
-  for (int8_t &s : spikes)
-    s = fires(random) ? 1 : 0;
-
-  if (emitModule) {
-    std::fputs(buildModule(shape, weights).c_str(), stdout);
-    return 0;
-  }
-  std::fprintf(stderr,
-               "qsnn-kernel-bench: %s, %.3g binary MACs per call; "
-               "compiling...\n",
-               describeShape(shape).c_str(), shape.macsPerCall());
-  CompiledKernel kernel;
-  if (!compileKernel(buildModule(shape, weights), kernel))
-    return 1;
-
-  // Bit-exact check before any timing: the random input and all ones (every
-  // window full: the largest sums, and the padding taps).
-  bool passed = true;
-  nlohmann::json check = nlohmann::json::array();
-  check.push_back(checkInput(kernel, shape, "random", spikes, weights, passed));
-  check.push_back(checkInput(kernel, shape, "all_ones",
-                             std::vector<int8_t>(spikes.size(), 1), weights,
-                             passed));
-
+/// The run's settings and machine (the head of the JSON report).
+nlohmann::json describeRun(const ConvShape &shape) {
   nlohmann::json report;
   report["tool"] = "qsnn-kernel-bench";
   report["date"] = kb::utcNow();
@@ -470,8 +432,14 @@ int runBench() {
                      {"out_h", shape.outH()},
                      {"out_w", shape.outW()},
                      {"binary_macs_per_call", shape.macsPerCall()}};
+  return report;
+}
+
+/// What the pipeline made of the convolution.
+nlohmann::json describeCompiled(const ConvShape &shape,
+                                const CompiledKernel &kernel) {
   const mlir::qsnn::ModelDescription &desc = kernel.description;
-  report["compiled"] = {
+  return {
       {"lowering", referenceLowering ? "reference" : "default"},
       {"interface",
        "i8 spikes 0/1 -> linalg.generic trunci -> i1 -> qsnn.iconv2d -> i32 "
@@ -488,6 +456,133 @@ int runBench() {
       {"abi_input_bytes_per_call", shape.inputCount()},
       {"abi_output_bytes_per_call", 8 * shape.outputCount()},
       {"compile_seconds", kernel.compileSeconds}};
+}
+
+/// Random ±1 weights and spikes firing at --spike-rate.
+void randomOperands(const ConvShape &shape, std::vector<int8_t> &weights,
+                    std::vector<int8_t> &spikes) {
+  std::mt19937_64 random(seed);
+  weights.resize(shape.weightCount());
+  for (int8_t &w : weights)
+    w = (random() & 1) ? 1 : -1;
+  std::bernoulli_distribution fires(spikeRate);
+  spikes.resize(shape.inputCount());
+  for (int8_t &s : spikes)
+    s = fires(random) ? 1 : 0;
+}
+
+/// The measured rates of the peak loops and the kernel, into `report`.
+void reportRates(const std::vector<kb::PopcountPeak> &peaks,
+                 const kb::Rates &rates, size_t kernelIndex,
+                 const ConvShape &shape, nlohmann::json &report) {
+  for (size_t p = 0; p < peaks.size(); ++p) {
+    const double words = 1.0 / 64;
+    report["peaks"][peaks[p].key] = {
+        {"description", peaks[p].description},
+        {"words_per_s", stats(rates.wall[p], words)},
+        {"binary_macs_per_s", stats(rates.wall[p])},
+        {"repetition_iterations", rates.units[p]},
+        {"cpu_time",
+         {{"words_per_s", stats(rates.cpu[p], words)},
+          {"binary_macs_per_s", stats(rates.cpu[p])}}}};
+  }
+  const auto &kernelWall = rates.wall[kernelIndex];
+  const auto &kernelCpu = rates.cpu[kernelIndex];
+  report["kernel"] = {
+      {"binary_macs_per_s", stats(kernelWall)},
+      {"seconds_per_call", shape.macsPerCall() / kb::median(kernelWall)},
+      {"cpu_seconds_per_call", shape.macsPerCall() / kb::median(kernelCpu)},
+      {"calls_per_repetition", rates.units[kernelIndex]},
+      {"cpu_time", {{"binary_macs_per_s", stats(kernelCpu)}}}};
+  report["rounds"] = kernelWall.size();
+  if (peaks.empty())
+    return;
+  // The roof is the best loop this CPU has (the first available).
+  report["reference_peak"] = peaks.front().key;
+  nlohmann::json fraction = {
+      {"wall", kb::median(kernelWall) / kb::median(rates.wall[0])},
+      {"cpu_time", kb::median(kernelCpu) / kb::median(rates.cpu[0])},
+      {"median_per_round",
+       kb::median(perRoundRatios(kernelWall, rates.wall[0]))}};
+  for (size_t p = 0; p < peaks.size(); ++p)
+    fraction["of_each_peak_cpu_time"][peaks[p].key] =
+        kb::median(kernelCpu) / kb::median(rates.cpu[p]);
+  report["fraction_of_peak"] = fraction;
+}
+
+/// The human-readable summary on stdout.
+void printSummary(const ConvShape &shape, const CompiledKernel &kernel,
+                  const std::vector<Variant> &variants, const kb::Rates &rates,
+                  size_t kernelIndex, const nlohmann::json &report) {
+  std::printf("%s (%s), 1 thread\n",
+              report["machine"]["cpu"].get<std::string>().c_str(),
+              kernel.description.target.cpu.c_str());
+  std::printf("binary conv %s%s%s: %.4g binary MACs per call\n",
+              describeShape(shape).c_str(),
+              shape.preset.empty() ? "" : ", preset ", shape.preset.c_str(),
+              shape.macsPerCall());
+  std::printf("lowering: %s (qsnn stage: %s)\n",
+              referenceLowering ? "reference (--reference-lowering)"
+                                : "pipeline defaults",
+              kernel.qsnnPipeline.empty() ? "no passes"
+                                          : kernel.qsnnPipeline.c_str());
+  std::printf("check: bit-exact against the C++ reference on random "
+              "(rate %.2f) and all-ones spikes\n",
+              spikeRate.getValue());
+  std::printf("%-18s %18s %18s %18s\n", "", "wall GMAC/s", "CPU-time GMAC/s",
+              "G words/s (CPU)");
+  for (size_t v = 0; v < variants.size(); ++v) {
+    double cpuRate = kb::median(rates.cpu[v]);
+    std::printf("%-18s %18.2f %18.2f %18s\n", variants[v].key.c_str(),
+                kb::median(rates.wall[v]) / 1e9, cpuRate / 1e9,
+                v == kernelIndex
+                    ? "-"
+                    : std::to_string(cpuRate / 64 / 1e9).substr(0, 6).c_str());
+  }
+  if (report.contains("fraction_of_peak"))
+    std::printf(
+        "kernel / %s peak: %.2f%% (CPU time), %.2f%% (wall), "
+        "%.2f%% (median per round); %zu rounds, %.3g s per call\n",
+        report["reference_peak"].get<std::string>().c_str(),
+        100 * report["fraction_of_peak"]["cpu_time"].get<double>(),
+        100 * report["fraction_of_peak"]["wall"].get<double>(),
+        100 * report["fraction_of_peak"]["median_per_round"].get<double>(),
+        rates.wall[kernelIndex].size(),
+        report["kernel"]["seconds_per_call"].get<double>());
+}
+
+int runBench() {
+  ConvShape shape;
+  if (std::string problem = resolveShape(shape); !problem.empty())
+    return fail(problem);
+  if (!(seconds > 0))
+    return fail("--seconds must be positive");
+  if (!(spikeRate >= 0 && spikeRate <= 1))
+    return fail("--spike-rate must be in [0, 1]");
+  std::vector<int8_t> weights, spikes;
+  randomOperands(shape, weights, spikes);
+  if (emitModule) {
+    std::fputs(buildModule(shape, weights).c_str(), stdout);
+    return 0;
+  }
+  std::fprintf(stderr,
+               "qsnn-kernel-bench: %s, %.3g binary MACs per call; "
+               "compiling...\n",
+               describeShape(shape).c_str(), shape.macsPerCall());
+  CompiledKernel kernel;
+  if (!compileKernel(buildModule(shape, weights), kernel))
+    return 1;
+
+  // Bit-exact check before any timing: the random input and all ones (every
+  // window full: the largest sums, and the padding taps).
+  bool passed = true;
+  nlohmann::json check = nlohmann::json::array();
+  check.push_back(checkInput(kernel, shape, "random", spikes, weights, passed));
+  check.push_back(checkInput(kernel, shape, "all_ones",
+                             std::vector<int8_t>(spikes.size(), 1), weights,
+                             passed));
+  nlohmann::json report = describeRun(shape);
+  report["compiled"] = describeCompiled(shape, kernel);
   report["check"] = {{"passed", passed}, {"inputs", check}};
   if (!passed) {
     if (!jsonPath.empty())
@@ -527,76 +622,8 @@ int runBench() {
   kb::Rates rates = kb::measureInterleaved(
       work, std::clamp(seconds / (10.0 * variants.size()), 0.005, 0.5),
       seconds);
-
-  for (size_t p = 0; p < peaks.size(); ++p) {
-    const double words = 1.0 / 64;
-    report["peaks"][peaks[p].key] = {
-        {"description", peaks[p].description},
-        {"words_per_s", stats(rates.wall[p], words)},
-        {"binary_macs_per_s", stats(rates.wall[p])},
-        {"repetition_iterations", rates.units[p]},
-        {"cpu_time",
-         {{"words_per_s", stats(rates.cpu[p], words)},
-          {"binary_macs_per_s", stats(rates.cpu[p])}}}};
-  }
-  const auto &kernelWall = rates.wall[kernelIndex];
-  const auto &kernelCpu = rates.cpu[kernelIndex];
-  report["kernel"] = {
-      {"binary_macs_per_s", stats(kernelWall)},
-      {"seconds_per_call", shape.macsPerCall() / kb::median(kernelWall)},
-      {"cpu_seconds_per_call", shape.macsPerCall() / kb::median(kernelCpu)},
-      {"calls_per_repetition", rates.units[kernelIndex]},
-      {"cpu_time", {{"binary_macs_per_s", stats(kernelCpu)}}}};
-  report["rounds"] = kernelWall.size();
-  if (!peaks.empty()) {
-    // The roof is the best loop this CPU has (the first available).
-    report["reference_peak"] = peaks.front().key;
-    nlohmann::json fraction = {
-        {"wall", kb::median(kernelWall) / kb::median(rates.wall[0])},
-        {"cpu_time", kb::median(kernelCpu) / kb::median(rates.cpu[0])},
-        {"median_per_round",
-         kb::median(perRoundRatios(kernelWall, rates.wall[0]))}};
-    for (size_t p = 0; p < peaks.size(); ++p)
-      fraction["of_each_peak_cpu_time"][peaks[p].key] =
-          kb::median(kernelCpu) / kb::median(rates.cpu[p]);
-    report["fraction_of_peak"] = fraction;
-  }
-
-  // Summary.
-  std::printf("%s (%s), 1 thread\n",
-              report["machine"]["cpu"].get<std::string>().c_str(),
-              desc.target.cpu.c_str());
-  std::printf("binary conv %s%s%s: %.4g binary MACs per call\n",
-              describeShape(shape).c_str(),
-              shape.preset.empty() ? "" : ", preset ", shape.preset.c_str(),
-              shape.macsPerCall());
-  std::printf("lowering: %s (qsnn stage: %s)\n",
-              referenceLowering ? "reference (--reference-lowering)"
-                                : "pipeline defaults",
-              kernel.qsnnPipeline.empty() ? "no passes"
-                                          : kernel.qsnnPipeline.c_str());
-  std::printf("check: bit-exact against the C++ reference on random "
-              "(rate %.2f) and all-ones spikes\n",
-              spikeRate.getValue());
-  std::printf("%-18s %18s %18s %18s\n", "", "wall GMAC/s", "CPU-time GMAC/s",
-              "G words/s (CPU)");
-  for (size_t v = 0; v < variants.size(); ++v) {
-    double cpuRate = kb::median(rates.cpu[v]);
-    std::printf("%-18s %18.2f %18.2f %18s\n", variants[v].key.c_str(),
-                kb::median(rates.wall[v]) / 1e9, cpuRate / 1e9,
-                v == kernelIndex
-                    ? "-"
-                    : std::to_string(cpuRate / 64 / 1e9).substr(0, 6).c_str());
-  }
-  if (!peaks.empty())
-    std::printf(
-        "kernel / %s peak: %.2f%% (CPU time), %.2f%% (wall), "
-        "%.2f%% (median per round); %zu rounds, %.3g s per call\n",
-        peaks.front().key.c_str(),
-        100 * report["fraction_of_peak"]["cpu_time"].get<double>(),
-        100 * report["fraction_of_peak"]["wall"].get<double>(),
-        100 * report["fraction_of_peak"]["median_per_round"].get<double>(),
-        kernelWall.size(), report["kernel"]["seconds_per_call"].get<double>());
+  reportRates(peaks, rates, kernelIndex, shape, report);
+  printSummary(shape, kernel, variants, rates, kernelIndex, report);
   if (!jsonPath.empty() && !kb::writeJsonFile(report, jsonPath))
     return fail("cannot write " + jsonPath);
   return 0;

@@ -96,14 +96,10 @@ LogicalResult PlanMemoryPass::computeLiveRange(
   return success();
 }
 
-void PlanMemoryPass::runOnOperation() {
-  func::FuncOp func = getOperation();
-  if (func.isExternal())
-    return;
-  DenseMap<Operation *, std::pair<int64_t, int64_t>> spans;
-  int64_t counter = 0;
-  numberOps(func, counter, spans);
-
+/// Every memref.alloc of `func` with the first program point it is live.
+FailureOr<SmallVector<Buffer>> collectBuffers(
+    func::FuncOp func,
+    const DenseMap<Operation *, std::pair<int64_t, int64_t>> &spans) {
   SmallVector<Buffer> buffers;
   WalkResult walk = func.walk([&](memref::AllocOp alloc) {
     MemRefType type = alloc.getType();
@@ -122,14 +118,16 @@ void PlanMemoryPass::runOnOperation() {
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
-    return signalPassFailure();
-  for (Buffer &buffer : buffers)
-    if (failed(computeLiveRange(buffer, spans)))
-      return signalPassFailure();
+    return failure();
+  return buffers;
+}
 
-  // First fit in program order: the lowest aligned offset that does not
-  // overlap any already placed buffer whose live range intersects.
-  int64_t total = 0, unplanned = 0;
+/// First fit in program order: the lowest aligned offset that does not
+/// overlap any already placed buffer whose live range intersects. Returns
+/// the workspace size; `unplanned` gets the sum of all buffers.
+int64_t placeFirstFit(MutableArrayRef<Buffer> buffers, int64_t &unplanned) {
+  int64_t total = 0;
+  unplanned = 0;
   SmallVector<Buffer *> placed;
   for (Buffer &buffer : buffers) {
     SmallVector<Buffer *> conflicts;
@@ -153,9 +151,12 @@ void PlanMemoryPass::runOnOperation() {
                             candidate + buffer.bytes, kWorkspaceAlignment)));
     unplanned += llvm::alignTo(buffer.bytes, kWorkspaceAlignment);
   }
+  return total;
+}
 
-  // Breakdown of the peak: the live bytes by kind where their sum is largest
-  // (a live set's maximum is always reached at some buffer's start).
+/// Breakdown of the peak: the live bytes by kind where their sum is largest
+/// (a live set's maximum is always reached at some buffer's start).
+std::pair<int64_t, int64_t> peakBreakdown(ArrayRef<Buffer> buffers) {
   int64_t peakActivations = 0, peakScratch = 0;
   for (const Buffer &at : buffers) {
     int64_t activations = 0, scratch = 0;
@@ -167,8 +168,13 @@ void PlanMemoryPass::runOnOperation() {
       peakScratch = scratch;
     }
   }
+  return {peakActivations, peakScratch};
+}
 
-  MLIRContext *context = &getContext();
+/// The allocs become views of a new trailing workspace argument.
+void rewriteIntoWorkspace(func::FuncOp func, ArrayRef<Buffer> buffers,
+                          int64_t total) {
+  MLIRContext *context = func.getContext();
   auto workspaceType = MemRefType::get({total}, IntegerType::get(context, 8));
   unsigned index = func.getNumArguments();
   func.insertArgument(
@@ -181,19 +187,39 @@ void PlanMemoryPass::runOnOperation() {
               UnitAttr::get(context))}),
       func.getLoc());
   Value workspace = func.getArgument(index);
-  for (Buffer &buffer : buffers) {
-    OpBuilder builder(buffer.alloc);
-    Location loc = buffer.alloc.getLoc();
+  for (const Buffer &buffer : buffers) {
+    memref::AllocOp alloc = buffer.alloc;
+    OpBuilder builder(alloc);
+    Location loc = alloc.getLoc();
     Value offset = builder.create<arith::ConstantIndexOp>(loc, buffer.offset);
-    Value view = builder.create<memref::ViewOp>(
-        loc, buffer.alloc.getType(), workspace, offset, ValueRange{});
-    buffer.alloc.getResult().replaceAllUsesWith(view);
-    buffer.alloc.erase();
+    Value view = builder.create<memref::ViewOp>(loc, alloc.getType(), workspace,
+                                                offset, ValueRange{});
+    alloc.getResult().replaceAllUsesWith(view);
+    alloc.erase();
   }
   func.walk([](memref::DeallocOp dealloc) { dealloc.erase(); });
+}
 
-  Builder builder(context);
-  QSNNDialect &qsnn = QSNNDialect::get(context);
+void PlanMemoryPass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  if (func.isExternal())
+    return;
+  DenseMap<Operation *, std::pair<int64_t, int64_t>> spans;
+  int64_t counter = 0;
+  numberOps(func, counter, spans);
+  FailureOr<SmallVector<Buffer>> buffers = collectBuffers(func, spans);
+  if (failed(buffers))
+    return signalPassFailure();
+  for (Buffer &buffer : *buffers)
+    if (failed(computeLiveRange(buffer, spans)))
+      return signalPassFailure();
+  int64_t unplanned = 0;
+  int64_t total = placeFirstFit(*buffers, unplanned);
+  auto [peakActivations, peakScratch] = peakBreakdown(*buffers);
+  rewriteIntoWorkspace(func, *buffers, total);
+
+  Builder builder(&getContext());
+  QSNNDialect &qsnn = QSNNDialect::get(&getContext());
   qsnn.getWorkspaceBytesAttrHelper().setAttr(func,
                                              builder.getI64IntegerAttr(total));
   qsnn.getActivationBytesAttrHelper().setAttr(

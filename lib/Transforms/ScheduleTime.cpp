@@ -55,32 +55,9 @@ bool isTimeCollapse(Operation *op, int64_t steps) {
          groups.front() == ReassociationIndices{0, 1};
 }
 
-struct ScheduleTimePass : qsnn::impl::ScheduleTimeBase<ScheduleTimePass> {
-  using ScheduleTimeBase::ScheduleTimeBase;
-
-  void runOnOperation() override {
-    if (schedule == "layer-major")
-      return;
-    if (schedule != "step-major") {
-      getOperation().emitError() << "qsnn-schedule-time: unknown schedule '"
-                                 << schedule << "' (layer-major or step-major)";
-      return signalPassFailure();
-    }
-    if (failed(scheduleStepMajor(getOperation())))
-      signalPassFailure();
-  }
-
-  LogicalResult scheduleStepMajor(func::FuncOp func);
-};
-
-LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
-  if (func.isExternal())
-    return success();
-  if (!func.getBody().hasOneBlock())
-    return func.emitError("qsnn-schedule-time: needs a single-block function");
-  Block &body = func.getBody().front();
-
-  // The time steps all LIFs agree on.
+/// The ILIFs' common T; none when there is no ILIF; failure when LIFs
+/// disagree or a float-level LIF is left.
+FailureOr<std::optional<int64_t>> findTimeSteps(func::FuncOp func) {
   std::optional<int64_t> steps;
   bool mismatch = false;
   func.walk([&](Operation *op) {
@@ -97,16 +74,70 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
   if (mismatch)
     return func.emitError("qsnn-schedule-time: step-major needs an integer-"
                           "level network whose LIFs share one T");
-  if (!steps)
-    return success();
-  int64_t T = *steps;
+  return steps;
+}
 
-  // The time-merged network: the qsnn ops that (transitively) read an
-  // encode or an event collapse. Roots map to their per-step value.
+/// Moves the time-merged network of one function into an scf.for over t.
+class StepMajorScheduler {
+public:
+  StepMajorScheduler(func::FuncOp func, int64_t steps)
+      : func(func), T(steps), loc(func.getLoc()) {}
+
+  LogicalResult run() {
+    if (failed(collectNetwork()))
+      return failure();
+    if (network.empty() || roots.empty())
+      return success();
+    collectEscaping();
+    FailureOr<Operation *> last = findLoopPosition();
+    if (failed(last))
+      return failure();
+    OpBuilder builder((*last)->getBlock(), std::next((*last)->getIterator()));
+    if (!buildInitialValues(builder))
+      return success();
+    scf::ForOp loop = buildLoop(builder);
+    replaceResults(builder, loop);
+    eraseNetwork();
+    return success();
+  }
+
+private:
+  /// The qsnn ops that (transitively) read an encode or an event collapse;
+  /// the roots map to their per-step value.
+  LogicalResult collectNetwork();
+  /// Values of the network read outside it (other than by ireadout).
+  void collectEscaping();
+  /// The loop goes after the last op it replaces: every value the network
+  /// reads is defined by then; every outside reader must come later.
+  FailureOr<Operation *> findLoopPosition();
+  /// Initial loop-carried values: LIF states, readout sums, assembled
+  /// outputs. False when the network has no LIF.
+  bool buildInitialValues(OpBuilder &builder);
+  scf::ForOp buildLoop(OpBuilder &builder);
+  void mapRoots(OpBuilder &b, Value t);
+  void cloneNetwork(OpBuilder &b, ValueRange carried,
+                    SmallVectorImpl<Value> &yielded);
+  void accumulateReadouts(OpBuilder &b, ValueRange carried,
+                          SmallVectorImpl<Value> &yielded);
+  void assembleEscaping(OpBuilder &b, Value t, ValueRange carried,
+                        SmallVectorImpl<Value> &yielded);
+  void replaceResults(OpBuilder &builder, scf::ForOp loop);
+  void eraseNetwork();
+
+  func::FuncOp func;
+  int64_t T;
+  Location loc;
+  int64_t rows = -1;
   llvm::SetVector<Operation *> network;
-  SmallVector<Operation *> roots, readouts;
+  SmallVector<Operation *> roots, readouts, produced;
+  SmallVector<Value> escaping, initial;
+  SmallVector<ILIFOp> lifs;
+  IRMapping mapping;
+};
+
+LogicalResult StepMajorScheduler::collectNetwork() {
   DenseSet<Value> merged;
-  for (Operation &op : body) {
+  for (Operation &op : func.getBody().front()) {
     if (isa<EncodeOp>(op) || isTimeCollapse(&op, T)) {
       roots.push_back(&op);
       merged.insert(op.getResult(0));
@@ -132,12 +163,11 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
     }
     network.insert(&op);
   }
-  if (network.empty() || roots.empty())
-    return success();
+  return success();
+}
 
-  // Values of the network read outside it (other than by ireadout).
-  SmallVector<Value> escaping;
-  SmallVector<Operation *> produced(network.begin(), network.end());
+void StepMajorScheduler::collectEscaping() {
+  produced.assign(network.begin(), network.end());
   for (Operation *op : produced)
     for (Value result : op->getResults())
       if (llvm::any_of(result.getUsers(), [&](Operation *user) {
@@ -145,9 +175,9 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
                    !llvm::is_contained(readouts, user);
           }))
         escaping.push_back(result);
+}
 
-  // The loop goes after the last op it replaces: every value the network
-  // reads is defined by then; every outside reader must come later.
+FailureOr<Operation *> StepMajorScheduler::findLoopPosition() {
   Operation *last = network.back();
   for (Operation *op : readouts)
     if (last->isBeforeInBlock(op))
@@ -157,20 +187,16 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
       if (!network.contains(user) && !last->isBeforeInBlock(user))
         return user->emitError("qsnn-schedule-time: reads a layer's output "
                                "before the network ends");
-  OpBuilder builder(last->getBlock(), std::next(last->getIterator()));
-  Location loc = func.getLoc();
-  int64_t rows = -1;
-  // Initial loop-carried values: LIF states, readout sums, assembled
-  // outputs.
-  SmallVector<Value> initial;
-  SmallVector<ILIFOp> lifs;
+  return last;
+}
+
+bool StepMajorScheduler::buildInitialValues(OpBuilder &builder) {
   for (Operation *op : network)
     if (auto lif = dyn_cast<ILIFOp>(op)) {
       auto type = cast<RankedTensorType>(lif.getType());
-      int64_t n = type.getDimSize(0) / T;
-      rows = n;
+      rows = type.getDimSize(0) / T;
       unsigned bits = ILIFOp::getStateBits(lif.getLevels());
-      auto stateType = RankedTensorType::get(withRows(type, n).getShape(),
+      auto stateType = RankedTensorType::get(withRows(type, rows).getShape(),
                                              builder.getIntegerType(bits));
       // m0 = 0, filled (a zero constant would become a global to copy).
       Value empty = builder.create<tensor::EmptyOp>(loc, stateType.getShape(),
@@ -182,7 +208,7 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
       lifs.push_back(lif);
     }
   if (rows < 0)
-    return success();
+    return false;
   for (Operation *op : readouts) {
     auto readout = cast<IReadoutOp>(op);
     initial.push_back(builder.create<arith::ConstantOp>(
@@ -193,7 +219,10 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
     initial.push_back(builder.create<tensor::EmptyOp>(
         loc, cast<RankedTensorType>(value.getType()).getShape(),
         cast<RankedTensorType>(value.getType()).getElementType()));
+  return true;
+}
 
+scf::ForOp StepMajorScheduler::buildLoop(OpBuilder &builder) {
   Value lower = builder.create<arith::ConstantIndexOp>(loc, 0);
   Value upper = builder.create<arith::ConstantIndexOp>(loc, T);
   Value one = builder.create<arith::ConstantIndexOp>(loc, 1);
@@ -201,10 +230,16 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
   OpBuilder b = OpBuilder::atBlockBegin(loop.getBody());
   Value t = loop.getInductionVar();
   ValueRange carried = loop.getRegionIterArgs();
-  Value firstRow = b.create<arith::MulIOp>(
-      loc, t, b.create<arith::ConstantIndexOp>(loc, rows));
+  SmallVector<Value> yielded(initial.size());
+  mapRoots(b, t);
+  cloneNetwork(b, carried, yielded);
+  accumulateReadouts(b, carried, yielded);
+  assembleEscaping(b, t, carried, yielded);
+  b.create<scf::YieldOp>(loc, yielded);
+  return loop;
+}
 
-  IRMapping mapping;
+void StepMajorScheduler::mapRoots(OpBuilder &b, Value t) {
   for (Operation *root : roots) {
     if (auto encode = dyn_cast<EncodeOp>(root)) {
       mapping.map(encode.getResult(), encode.getInput());
@@ -221,8 +256,12 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
                     loc, stepType, collapse.getSrc(), slice.offsets,
                     slice.sizes, slice.strides));
   }
+}
 
-  SmallVector<Value> yielded(initial.size());
+/// Every op of the network on one step's rows; each LIF becomes an
+/// ilif_step carrying its state.
+void StepMajorScheduler::cloneNetwork(OpBuilder &b, ValueRange carried,
+                                      SmallVectorImpl<Value> &yielded) {
   unsigned lifIndex = 0;
   for (Operation *op : network) {
     if (auto lif = dyn_cast<ILIFOp>(op)) {
@@ -241,11 +280,15 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
     for (Value result : clone->getResults())
       result.setType(withRows(result.getType(), rows));
   }
+}
+
+/// acc += g_t, written into the carried sum (destination style, so the
+/// loop updates one buffer in place).
+void StepMajorScheduler::accumulateReadouts(OpBuilder &b, ValueRange carried,
+                                            SmallVectorImpl<Value> &yielded) {
   unsigned next = lifs.size();
   for (Operation *op : readouts) {
     auto readout = cast<IReadoutOp>(op);
-    // acc += g_t, written into the carried sum (destination style, so the
-    // loop updates one buffer in place).
     auto sumType = cast<RankedTensorType>(carried[next].getType());
     AffineMap identity = b.getMultiDimIdentityMap(sumType.getRank());
     yielded[next] =
@@ -261,6 +304,15 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
             .getResult(0);
     ++next;
   }
+}
+
+/// Rows t*N .. t*N + N - 1 of each escaping value.
+void StepMajorScheduler::assembleEscaping(OpBuilder &b, Value t,
+                                          ValueRange carried,
+                                          SmallVectorImpl<Value> &yielded) {
+  Value firstRow = b.create<arith::MulIOp>(
+      loc, t, b.create<arith::ConstantIndexOp>(loc, rows));
+  unsigned next = lifs.size() + readouts.size();
   for (Value value : escaping) {
     auto type = cast<RankedTensorType>(value.getType());
     LeadingSlice slice(b, type.getShape(), firstRow, rows);
@@ -269,13 +321,14 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
         slice.strides);
     ++next;
   }
-  b.create<scf::YieldOp>(loc, yielded);
+}
 
-  // The loop's results replace the network's: z = the summed currents (an
-  // ireadout over one step keeps F for the artifact's description), the
-  // assembled tensors for outside users.
+/// The loop's results replace the network's: z = the summed currents (an
+/// ireadout over one step keeps F for the artifact's description), the
+/// assembled tensors for outside users.
+void StepMajorScheduler::replaceResults(OpBuilder &builder, scf::ForOp loop) {
   builder.setInsertionPointAfter(loop);
-  next = lifs.size();
+  unsigned next = lifs.size();
   for (Operation *op : readouts) {
     auto readout = cast<IReadoutOp>(op);
     Value z = builder.create<IReadoutOp>(
@@ -291,6 +344,9 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
     });
     ++next;
   }
+}
+
+void StepMajorScheduler::eraseNetwork() {
   for (Operation *op : llvm::reverse(readouts))
     op->erase();
   for (Operation *op : llvm::reverse(produced))
@@ -298,7 +354,36 @@ LogicalResult ScheduleTimePass::scheduleStepMajor(func::FuncOp func) {
   for (Operation *root : llvm::reverse(roots))
     if (root->use_empty())
       root->erase();
-  return success();
 }
+
+struct ScheduleTimePass : qsnn::impl::ScheduleTimeBase<ScheduleTimePass> {
+  using ScheduleTimeBase::ScheduleTimeBase;
+
+  void runOnOperation() override {
+    if (schedule == "layer-major")
+      return;
+    if (schedule != "step-major") {
+      getOperation().emitError() << "qsnn-schedule-time: unknown schedule '"
+                                 << schedule << "' (layer-major or step-major)";
+      return signalPassFailure();
+    }
+    if (failed(scheduleStepMajor(getOperation())))
+      signalPassFailure();
+  }
+
+  LogicalResult scheduleStepMajor(func::FuncOp func) {
+    if (func.isExternal())
+      return success();
+    if (!func.getBody().hasOneBlock())
+      return func.emitError(
+          "qsnn-schedule-time: needs a single-block function");
+    FailureOr<std::optional<int64_t>> steps = findTimeSteps(func);
+    if (failed(steps))
+      return failure();
+    if (!*steps)
+      return success();
+    return StepMajorScheduler(func, **steps).run();
+  }
+};
 
 } // namespace

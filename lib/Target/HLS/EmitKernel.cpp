@@ -20,8 +20,7 @@ std::string KernelEmitter::newName(StringRef prefix) {
   return (prefix + llvm::Twine(nextValue++)).str();
 }
 
-void KernelEmitter::define(Value value, const std::string &expr,
-                           bool isConst) {
+void KernelEmitter::define(Value value, const std::string &expr, bool isConst) {
   std::string name = newName("v");
   *body << (isConst ? "const " : "") << scalarType(value.getType()) << " "
         << name << " = " << expr << ";\n";
@@ -49,9 +48,8 @@ std::string KernelEmitter::signedValue(Value value) {
 
 std::string KernelEmitter::unsignedValue(Value value) {
   const std::string &name = scalars.lookup(value);
-  unsigned width = value.getType().isIndex()
-                       ? 64
-                       : value.getType().getIntOrFloatBitWidth();
+  unsigned width =
+      value.getType().isIndex() ? 64 : value.getType().getIntOrFloatBitWidth();
   if (name == "true" || name == "false")
     return name == "true" ? "1" : "0";
   if (value.getType().isIndex() ||
@@ -61,8 +59,7 @@ std::string KernelEmitter::unsignedValue(Value value) {
     return "(int64_t)" + name;
   if (width == 64)
     return "(int64_t)(uint64_t)" + name;
-  return "((int64_t)" + name + " & " +
-         literal((int64_t(1) << width) - 1) + ")";
+  return "((int64_t)" + name + " & " + literal((int64_t(1) << width) - 1) + ")";
 }
 
 std::string KernelEmitter::wrap(std::string expr, Type type) {
@@ -75,8 +72,8 @@ std::string KernelEmitter::wrap(std::string expr, Type type) {
     return expr;
   if (isStandardWidth(width))
     return "(" + scalarType(type) + ")(" + expr + ")";
-  return "(" + scalarType(type) + ")qsnn_wrap<" + std::to_string(width) +
-         ">(" + expr + ")";
+  return "(" + scalarType(type) + ")qsnn_wrap<" + std::to_string(width) + ">(" +
+         expr + ")";
 }
 
 std::optional<int64_t> KernelEmitter::constantIndex(Value value) {
@@ -109,8 +106,7 @@ std::string KernelEmitter::index(const View &view, ValueRange indices) {
   return offsetExpr(flat);
 }
 
-LogicalResult KernelEmitter::defineView(Value result, Value source,
-                                        View view) {
+LogicalResult KernelEmitter::defineView(Value result, Value source, View view) {
   if (!views.count(source))
     return emitError(result.getLoc(), "HLS: a memref that is not a view of "
                                       "an array the kernel declares");
@@ -142,18 +138,16 @@ LogicalResult KernelEmitter::emitOp(Operation *op) {
     return success();
   if (isa<scf::ForOp, scf::IfOp, memref::StoreOp>(op) && depth == 0)
     banner(op);
-  if (op->getDialect() &&
-      op->getDialect()->getNamespace() == arith::ArithDialect::
-                                              getDialectNamespace())
+  if (op->getDialect() && op->getDialect()->getNamespace() ==
+                              arith::ArithDialect::getDialectNamespace())
     return emitArith(op);
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](scf::ForOp forOp) -> LogicalResult { return emitFor(forOp); })
       .Case([&](scf::IfOp ifOp) -> LogicalResult { return emitIf(ifOp); })
       .Case([&](math::CtPopOp pop) -> LogicalResult {
-        define(pop.getResult(),
-               wrap("qsnn_popcount((uint64_t)" +
-                        unsignedValue(pop.getOperand()) + ")",
-                    pop.getType()));
+        define(pop.getResult(), wrap("qsnn_popcount((uint64_t)" +
+                                         unsignedValue(pop.getOperand()) + ")",
+                                     pop.getType()));
         return success();
       })
       .Case([&](math::AbsIOp abs) -> LogicalResult {
@@ -167,7 +161,51 @@ LogicalResult KernelEmitter::emitOp(Operation *op) {
                               "one function (inline '")
                << call.getCallee() << "' first)";
       })
-      .Default([&](Operation *other) -> LogicalResult { return emitMemRef(other); });
+      .Default(
+          [&](Operation *other) -> LogicalResult { return emitMemRef(other); });
+}
+
+/// Parallel assignment of the yielded values to the carried variables
+/// (through temporaries when a yielded value is another carried one).
+void KernelEmitter::emitCarriedUpdate(scf::ForOp op,
+                                      ArrayRef<std::string> carried) {
+  auto yield = cast<scf::YieldOp>(op.getBody()->getTerminator());
+  SmallVector<std::string> next;
+  for (Value yielded : yield.getOperands())
+    if (!isa<MemRefType>(yielded.getType()))
+      next.push_back(scalars.lookup(yielded));
+  bool overlap = llvm::any_of(next, [&](const std::string &n) {
+    return llvm::is_contained(carried, n);
+  });
+  SmallVector<std::string> sources = next;
+  if (overlap)
+    for (auto [k, value] : llvm::enumerate(next)) {
+      std::string tmp = newName("next");
+      *body << "const auto " << tmp << " = " << value << ";\n";
+      sources[k] = tmp;
+    }
+  for (auto [name, value] : llvm::zip(carried, sources))
+    if (name != value)
+      *body << name << " = " << value << ";\n";
+}
+
+/// Cycle estimate: a pipelined loop takes II per iteration plus its depth;
+/// an outer loop repeats its body.
+int64_t KernelEmitter::estimateCycles(scf::ForOp op, bool innermost,
+                                      int64_t trip) {
+  if (innermost)
+    return int64_t(options.ii) * std::max<int64_t>(trip - 1, 0) +
+           chainDepth(*op.getBody());
+  int64_t inner = 0;
+  bool straight = false;
+  for (Operation &child : op.getBody()->without_terminator()) {
+    if (loopCycles.count(&child))
+      inner += loopCycles.lookup(&child);
+    else if (!isa<memref::SubViewOp, memref::ReinterpretCastOp,
+                  memref::CollapseShapeOp, memref::ExpandShapeOp>(child))
+      straight = true;
+  }
+  return trip * (inner + (straight ? 1 : 0));
 }
 
 LogicalResult KernelEmitter::emitFor(scf::ForOp op) {
@@ -176,9 +214,8 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp op) {
     return op.emitError("HLS: unsupported loop variable type");
   // Memref iteration arguments must stay in place (the yielded buffer is
   // the one that came in): the kernel has no buffer swapping.
-  for (auto [init, arg, yielded] :
-       llvm::zip(op.getInitArgs(), op.getRegionIterArgs(),
-                 op.getYieldedValues())) {
+  for (auto [init, arg, yielded] : llvm::zip(
+           op.getInitArgs(), op.getRegionIterArgs(), op.getYieldedValues())) {
     if (!isa<MemRefType>(arg.getType()))
       continue;
     if (yielded != arg)
@@ -219,27 +256,7 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp op) {
   if (failed(emitBlock(*op.getBody())))
     return failure();
   --depth;
-  // Parallel assignment of the yielded values to the carried variables.
-  auto yield = cast<scf::YieldOp>(op.getBody()->getTerminator());
-  SmallVector<std::string> next;
-  unsigned k = 0;
-  for (Value yielded : yield.getOperands())
-    if (!isa<MemRefType>(yielded.getType()))
-      next.push_back(scalars.lookup(yielded));
-  bool overlap = llvm::any_of(next, [&](const std::string &n) {
-    return llvm::is_contained(carried, n);
-  });
-  SmallVector<std::string> sources = next;
-  if (overlap)
-    for (auto [arg, value] : llvm::zip(op.getRegionIterArgs(), next)) {
-      (void)arg;
-      std::string tmp = newName("next");
-      *body << "const auto " << tmp << " = " << value << ";\n";
-      sources[k++] = tmp;
-    }
-  for (auto [name, value] : llvm::zip(carried, sources))
-    if (name != value)
-      *body << name << " = " << value << ";\n";
+  emitCarriedUpdate(op, carried);
   body->unindent();
   *body << "}\n";
   unsigned scalarIndex = 0;
@@ -249,24 +266,7 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp op) {
     else
       scalars[result] = carried[scalarIndex++];
 
-  // Cycle estimate: a pipelined loop takes II per iteration plus its
-  // depth; an outer loop repeats its body.
-  int64_t cycles;
-  if (innermost) {
-    cycles = int64_t(options.ii) * std::max<int64_t>(trip - 1, 0) +
-             chainDepth(*op.getBody());
-  } else {
-    int64_t inner = 0;
-    bool straight = false;
-    for (Operation &child : op.getBody()->without_terminator()) {
-      if (loopCycles.count(&child))
-        inner += loopCycles.lookup(&child);
-      else if (!isa<memref::SubViewOp, memref::ReinterpretCastOp,
-                    memref::CollapseShapeOp, memref::ExpandShapeOp>(child))
-        straight = true;
-    }
-    cycles = trip * (inner + (straight ? 1 : 0));
-  }
+  int64_t cycles = estimateCycles(op, innermost, trip);
   loopCycles[op] = cycles;
   if (depth == 0) {
     stats.layerCycles[currentLayer] += cycles;
@@ -308,6 +308,54 @@ LogicalResult KernelEmitter::emitIf(scf::IfOp op) {
   return success();
 }
 
+LogicalResult KernelEmitter::emitConstant(arith::ConstantOp constant) {
+  auto attr = dyn_cast<IntegerAttr>(constant.getValue());
+  if (!attr)
+    return constant.emitError("HLS: only scalar integer constants are "
+                              "supported");
+  int64_t value = attr.getType().isInteger(1)
+                      ? int64_t(attr.getValue().getZExtValue())
+                      : attr.getValue().getSExtValue();
+  scalars[constant.getResult()] =
+      attr.getType().isInteger(1) ? (value ? "true" : "false")
+      : attr.getType().isIndex()  ? std::to_string(value)
+                                  : literal(value);
+  return success();
+}
+
+namespace {
+
+/// The C operator of an integer comparison and whether it compares the
+/// unsigned values.
+std::pair<StringRef, bool> comparison(arith::CmpIPredicate predicate) {
+  using P = arith::CmpIPredicate;
+  switch (predicate) {
+  case P::eq:
+    return {"==", false};
+  case P::ne:
+    return {"!=", false};
+  case P::slt:
+    return {"<", false};
+  case P::sle:
+    return {"<=", false};
+  case P::sgt:
+    return {">", false};
+  case P::sge:
+    return {">=", false};
+  case P::ult:
+    return {"<", true};
+  case P::ule:
+    return {"<=", true};
+  case P::ugt:
+    return {">", true};
+  case P::uge:
+    return {">=", true};
+  }
+  llvm_unreachable("unknown comparison");
+}
+
+} // namespace
+
 LogicalResult KernelEmitter::emitArith(Operation *op) {
   SmallVector<Type> types(op->getOperandTypes());
   llvm::append_range(types, op->getResultTypes());
@@ -315,20 +363,8 @@ LogicalResult KernelEmitter::emitArith(Operation *op) {
     if (scalarType(type).empty())
       return op->emitError("HLS: the kernel is integer-only; type ")
              << type << " is not supported";
-  if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
-    auto attr = dyn_cast<IntegerAttr>(constant.getValue());
-    if (!attr)
-      return op->emitError("HLS: only scalar integer constants are "
-                           "supported");
-    int64_t value = attr.getType().isInteger(1)
-                        ? int64_t(attr.getValue().getZExtValue())
-                        : attr.getValue().getSExtValue();
-    scalars[constant.getResult()] =
-        attr.getType().isInteger(1) ? (value ? "true" : "false")
-        : attr.getType().isIndex()  ? std::to_string(value)
-                                    : literal(value);
-    return success();
-  }
+  if (auto constant = dyn_cast<arith::ConstantOp>(op))
+    return emitConstant(constant);
   Value result = op->getResult(0);
   Type type = result.getType();
   auto s = [&](unsigned i) { return signedValue(op->getOperand(i)); };
@@ -394,17 +430,8 @@ LogicalResult KernelEmitter::emitArith(Operation *op) {
            scalars.lookup(select.getTrueValue()) + " : " +
            scalars.lookup(select.getFalseValue());
   else if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
-    using P = arith::CmpIPredicate;
-    static const std::pair<P, const char *> symbols[] = {
-        {P::eq, "=="},  {P::ne, "!="},  {P::slt, "<"}, {P::sle, "<="},
-        {P::sgt, ">"},  {P::sge, ">="}, {P::ult, "<"}, {P::ule, "<="},
-        {P::ugt, ">"},  {P::uge, ">="}};
-    P predicate = cmp.getPredicate();
-    bool isUnsigned = predicate == P::ult || predicate == P::ule ||
-                      predicate == P::ugt || predicate == P::uge;
-    for (auto [p, symbol] : symbols)
-      if (p == predicate)
-        expr = binary(symbol, isUnsigned);
+    auto [symbol, isUnsigned] = comparison(cmp.getPredicate());
+    expr = binary(symbol, isUnsigned);
   } else {
     return op->emitError("HLS: unsupported operation '")
            << op->getName() << "'";

@@ -17,6 +17,7 @@
 
 #include "qsnn/Target/HLS/HLS.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -52,8 +53,8 @@ struct Root {
 
 struct View {
   unsigned root = 0;
-  int64_t offset = 0;                    // static part of the offset
-  llvm::SmallVector<std::string> terms;  // dynamic parts, C expressions
+  int64_t offset = 0;                   // static part of the offset
+  llvm::SmallVector<std::string> terms; // dynamic parts, C expressions
   llvm::SmallVector<int64_t> shape, strides;
 };
 
@@ -95,9 +96,17 @@ private:
   LogicalResult emitBlock(Block &block);
   LogicalResult emitOp(Operation *op);
   LogicalResult emitFor(scf::ForOp op);
+  void emitCarriedUpdate(scf::ForOp op, ArrayRef<std::string> carried);
+  int64_t estimateCycles(scf::ForOp op, bool innermost, int64_t trip);
   LogicalResult emitIf(scf::IfOp op);
   LogicalResult emitArith(Operation *op);
+  LogicalResult emitConstant(arith::ConstantOp constant);
   LogicalResult emitMemRef(Operation *op);
+  LogicalResult emitBuffer(Operation *op);
+  LogicalResult emitSubView(memref::SubViewOp sub);
+  LogicalResult emitReshape(Operation *reshape);
+  LogicalResult emitStridedMetadata(memref::ExtractStridedMetadataOp meta);
+  LogicalResult emitReinterpretCast(memref::ReinterpretCastOp cast);
   LogicalResult emitLoad(memref::LoadOp op);
   LogicalResult emitStore(memref::StoreOp op);
   LogicalResult defineView(Value result, Value source, View view);

@@ -183,6 +183,15 @@ LogicalResult KernelEmitter::collectGlobal(memref::GetGlobalOp op, View &view) {
   return success();
 }
 
+namespace {
+
+View withShape(View view, MemRefType type) {
+  view.shape.assign(type.getShape().begin(), type.getShape().end());
+  return view;
+}
+
+} // namespace
+
 LogicalResult KernelEmitter::emitMemRef(Operation *op) {
   SmallVector<Type> types(op->getOperandTypes());
   llvm::append_range(types, op->getResultTypes());
@@ -191,119 +200,116 @@ LogicalResult KernelEmitter::emitMemRef(Operation *op) {
       if (!memref.getElementType().isIntOrIndex())
         return op->emitError("HLS: the kernel is integer-only; type ")
                << type << " is not supported";
-  auto withShape = [](View view, MemRefType type) {
-    view.shape.assign(type.getShape().begin(), type.getShape().end());
-    return view;
-  };
   return TypeSwitch<Operation *, LogicalResult>(op)
-      .Case(
-          [&](memref::LoadOp load) -> LogicalResult { return emitLoad(load); })
-      .Case([&](memref::StoreOp store) -> LogicalResult {
-        return emitStore(store);
-      })
-      .Case<memref::AllocOp, memref::AllocaOp>(
-          [&](Operation *alloc) -> LogicalResult {
-            auto type = cast<MemRefType>(alloc->getResult(0).getType());
-            if (!type.hasStaticShape() || !type.getLayout().isIdentity())
-              return alloc->emitError("HLS: buffers need a static shape");
-            View view;
-            view.root = addLocal(alloc, type);
-            view.shape.assign(type.getShape().begin(), type.getShape().end());
-            view.strides = contiguousStrides(view.shape);
-            views[alloc->getResult(0)] = view;
-            return success();
-          })
-      .Case([&](memref::ViewOp viewOp) -> LogicalResult {
-        // A planned workspace slice: its own array in the kernel.
-        auto type = viewOp.getType();
-        if (!type.hasStaticShape())
-          return viewOp.emitError("HLS: buffers need a static shape");
-        View view;
-        view.root = addLocal(viewOp, type);
-        view.shape.assign(type.getShape().begin(), type.getShape().end());
-        view.strides = contiguousStrides(view.shape);
-        views[viewOp.getResult()] = view;
-        return success();
-      })
-      .Case([&](memref::DeallocOp) -> LogicalResult { return success(); })
+      .Case([&](memref::LoadOp load) { return emitLoad(load); })
+      .Case([&](memref::StoreOp store) { return emitStore(store); })
+      .Case<memref::AllocOp, memref::AllocaOp, memref::ViewOp>(
+          [&](Operation *buffer) { return emitBuffer(buffer); })
+      .Case([&](memref::DeallocOp) { return success(); })
       .Case([&](memref::GetGlobalOp get) -> LogicalResult {
         View view;
         if (failed(collectGlobal(get, view)))
           return failure();
-        view.shape.assign(get.getType().getShape().begin(),
-                          get.getType().getShape().end());
+        view = withShape(view, get.getType());
         view.strides = contiguousStrides(view.shape);
         views[get.getResult()] = view;
         return success();
       })
-      .Case([&](memref::SubViewOp sub) -> LogicalResult {
-        View source = views.lookup(sub.getSource()), view = source;
-        view.strides.clear();
-        llvm::SmallBitVector dropped = sub.getDroppedDims();
-        for (auto [dim, offset] : llvm::enumerate(sub.getMixedOffsets())) {
-          int64_t stride = source.strides[dim];
-          if (auto attr = dyn_cast<Attribute>(offset))
-            view.offset += cast<IntegerAttr>(attr).getInt() * stride;
-          else
-            view.terms.push_back(
-                scalars.lookup(cast<Value>(offset)) +
-                (stride == 1 ? "" : " * " + std::to_string(stride)));
-        }
-        for (auto [dim, step] : llvm::enumerate(sub.getStaticStrides())) {
-          if (ShapedType::isDynamic(step))
-            return sub.emitError("HLS: dynamic subview strides");
-          if (!dropped.test(dim))
-            view.strides.push_back(source.strides[dim] * step);
-        }
-        return defineView(sub.getResult(), sub.getSource(),
-                          withShape(view, sub.getType()));
-      })
+      .Case([&](memref::SubViewOp sub) { return emitSubView(sub); })
       .Case<memref::CollapseShapeOp, memref::ExpandShapeOp, memref::CastOp>(
-          [&](Operation *reshape) -> LogicalResult {
-            Value source = reshape->getOperand(0);
-            View view = views.lookup(source);
-            auto type = cast<MemRefType>(reshape->getResult(0).getType());
-            if (view.strides != contiguousStrides(view.shape) &&
-                !isa<memref::CastOp>(reshape))
-              return reshape->emitError("HLS: reshape of a strided view");
-            view = withShape(view, type);
-            if (!isa<memref::CastOp>(reshape))
-              view.strides = contiguousStrides(view.shape);
-            return defineView(reshape->getResult(0), source, view);
-          })
-      .Case([&](memref::ExtractStridedMetadataOp meta) -> LogicalResult {
-        View source = views.lookup(meta.getSource());
-        View base;
-        base.root = source.root;
-        views[meta.getBaseBuffer()] = base;
-        scalars[meta.getOffset()] = "(" + offsetExpr(source) + ")";
-        for (auto [size, extent] : llvm::zip(meta.getSizes(), source.shape))
-          scalars[size] = std::to_string(extent);
-        for (auto [stride, value] :
-             llvm::zip(meta.getStrides(), source.strides))
-          scalars[stride] = std::to_string(value);
-        return success(views.count(meta.getSource()));
+          [&](Operation *reshape) { return emitReshape(reshape); })
+      .Case([&](memref::ExtractStridedMetadataOp meta) {
+        return emitStridedMetadata(meta);
       })
-      .Case([&](memref::ReinterpretCastOp cast) -> LogicalResult {
-        View view;
-        view.root = views.lookup(cast.getSource()).root;
-        OpFoldResult offset = cast.getMixedOffsets()[0];
-        if (auto attr = dyn_cast<Attribute>(offset))
-          view.offset = llvm::cast<IntegerAttr>(attr).getInt();
-        else
-          view.terms.push_back(scalars.lookup(llvm::cast<Value>(offset)));
-        for (int64_t stride : cast.getStaticStrides()) {
-          if (ShapedType::isDynamic(stride))
-            return cast.emitError("HLS: dynamic strides");
-          view.strides.push_back(stride);
-        }
-        return defineView(cast.getResult(), cast.getSource(),
-                          withShape(view, cast.getType()));
+      .Case([&](memref::ReinterpretCastOp cast) {
+        return emitReinterpretCast(cast);
       })
       .Default([&](Operation *other) -> LogicalResult {
         return other->emitError("HLS: unsupported operation '")
                << other->getName() << "'";
       });
+}
+
+/// An allocation, or a planned workspace slice (memref.view): its own
+/// array in the kernel.
+LogicalResult KernelEmitter::emitBuffer(Operation *op) {
+  auto type = cast<MemRefType>(op->getResult(0).getType());
+  if (!type.hasStaticShape() ||
+      (!isa<memref::ViewOp>(op) && !type.getLayout().isIdentity()))
+    return op->emitError("HLS: buffers need a static shape");
+  View view;
+  view.root = addLocal(op, type);
+  view = withShape(view, type);
+  view.strides = contiguousStrides(view.shape);
+  views[op->getResult(0)] = view;
+  return success();
+}
+
+LogicalResult KernelEmitter::emitSubView(memref::SubViewOp sub) {
+  View source = views.lookup(sub.getSource()), view = source;
+  view.strides.clear();
+  llvm::SmallBitVector dropped = sub.getDroppedDims();
+  for (auto [dim, offset] : llvm::enumerate(sub.getMixedOffsets())) {
+    int64_t stride = source.strides[dim];
+    if (auto attr = dyn_cast<Attribute>(offset))
+      view.offset += cast<IntegerAttr>(attr).getInt() * stride;
+    else
+      view.terms.push_back(scalars.lookup(cast<Value>(offset)) +
+                           (stride == 1 ? "" : " * " + std::to_string(stride)));
+  }
+  for (auto [dim, step] : llvm::enumerate(sub.getStaticStrides())) {
+    if (ShapedType::isDynamic(step))
+      return sub.emitError("HLS: dynamic subview strides");
+    if (!dropped.test(dim))
+      view.strides.push_back(source.strides[dim] * step);
+  }
+  return defineView(sub.getResult(), sub.getSource(),
+                    withShape(view, sub.getType()));
+}
+
+LogicalResult KernelEmitter::emitReshape(Operation *reshape) {
+  Value source = reshape->getOperand(0);
+  View view = views.lookup(source);
+  auto type = cast<MemRefType>(reshape->getResult(0).getType());
+  if (view.strides != contiguousStrides(view.shape) &&
+      !isa<memref::CastOp>(reshape))
+    return reshape->emitError("HLS: reshape of a strided view");
+  view = withShape(view, type);
+  if (!isa<memref::CastOp>(reshape))
+    view.strides = contiguousStrides(view.shape);
+  return defineView(reshape->getResult(0), source, view);
+}
+
+LogicalResult
+KernelEmitter::emitStridedMetadata(memref::ExtractStridedMetadataOp meta) {
+  View source = views.lookup(meta.getSource());
+  View base;
+  base.root = source.root;
+  views[meta.getBaseBuffer()] = base;
+  scalars[meta.getOffset()] = "(" + offsetExpr(source) + ")";
+  for (auto [size, extent] : llvm::zip(meta.getSizes(), source.shape))
+    scalars[size] = std::to_string(extent);
+  for (auto [stride, value] : llvm::zip(meta.getStrides(), source.strides))
+    scalars[stride] = std::to_string(value);
+  return success(views.count(meta.getSource()));
+}
+
+LogicalResult
+KernelEmitter::emitReinterpretCast(memref::ReinterpretCastOp cast) {
+  View view;
+  view.root = views.lookup(cast.getSource()).root;
+  OpFoldResult offset = cast.getMixedOffsets()[0];
+  if (auto attr = dyn_cast<Attribute>(offset))
+    view.offset = llvm::cast<IntegerAttr>(attr).getInt();
+  else
+    view.terms.push_back(scalars.lookup(llvm::cast<Value>(offset)));
+  for (int64_t stride : cast.getStaticStrides()) {
+    if (ShapedType::isDynamic(stride))
+      return cast.emitError("HLS: dynamic strides");
+    view.strides.push_back(stride);
+  }
+  return defineView(cast.getResult(), cast.getSource(),
+                    withShape(view, cast.getType()));
 }
 
 std::string KernelEmitter::loopLabel(Operation *op, unsigned loopDepth) {
