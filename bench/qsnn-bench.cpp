@@ -21,6 +21,7 @@
 
 #include "Interleave.h"
 #include "Machine.h"
+#include "UsageErrors.h"
 
 #include "qsnn/Data/Dataset.h"
 #include "qsnn/Train/Checkpoint.h"
@@ -267,7 +268,7 @@ nlohmann::json run(const Options &options) {
   load.timeSteps = config.timeSteps;
   load.eventSize =
       config.inputKind == data::InputKind::Events ? config.height : 0;
-  load.limitTrain = 0;
+  load.loadTrain = false; // only test images are measured
   load.limitTest = std::max(maxBatch, options.checkImages);
   data::DataSplit test = data::loadDataSet(config.dataset, load).test;
   if (test.size < maxBatch)
@@ -415,7 +416,9 @@ int main(int argc, char **argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--data-dir", options.dataDir, "data set folder");
   app.add_option("--json", options.jsonPath, "write the report here");
-  CLI11_PARSE(app, argc, argv);
+  if (int status = qsnn::tools::parseCommandLine(app, argc, argv, "qsnn-bench");
+      status >= 0)
+    return status;
   try {
     nlohmann::json report = run(options);
     printTable(report);

@@ -20,6 +20,7 @@
 #include "Machine.h"
 #include "qsnn-kernel-bench-peak.h"
 
+#include "ClCommandLine.h"
 #include "qsnn/Target/CPU/JIT.h"
 #include "qsnn/Target/CPU/Pipeline.h"
 
@@ -634,8 +635,8 @@ int runBench() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
+  ::qsnn::tools::parseClCommandLine(
+      argc, argv, "qsnn-kernel-bench",
       "qsnn-kernel-bench: binary convolution kernel throughput (binary "
       "MACs/s) against this CPU's AND + popcount peak\n\n"
       "  qsnn-kernel-bench --preset small --seconds 20 --json k.json\n\n"

@@ -116,11 +116,12 @@ DataSet loadCifar10(const fs::path &dir, const LoadOptions &options) {
       readClassNames(files / "batches.meta.txt", 10,
                      {"airplane", "automobile", "bird", "cat", "deer", "dog",
                       "frog", "horse", "ship", "truck"});
-  set.train = loadCifarSplit(files,
-                             {"data_batch_1.bin", "data_batch_2.bin",
-                              "data_batch_3.bin", "data_batch_4.bin",
-                              "data_batch_5.bin"},
-                             kCifar10, options.limitTrain);
+  if (options.loadTrain)
+    set.train = loadCifarSplit(files,
+                               {"data_batch_1.bin", "data_batch_2.bin",
+                                "data_batch_3.bin", "data_batch_4.bin",
+                                "data_batch_5.bin"},
+                               kCifar10, options.limitTrain);
   set.test =
       loadCifarSplit(files, {"test_batch.bin"}, kCifar10, options.limitTest);
   return set;
@@ -132,8 +133,9 @@ DataSet loadCifar100(const fs::path &dir, const LoadOptions &options) {
   set.name = "cifar100";
   set.numClasses = 100;
   set.classNames = readClassNames(files / "fine_label_names.txt", 100, {});
-  set.train =
-      loadCifarSplit(files, {"train.bin"}, kCifar100, options.limitTrain);
+  if (options.loadTrain)
+    set.train =
+        loadCifarSplit(files, {"train.bin"}, kCifar100, options.limitTrain);
   set.test = loadCifarSplit(files, {"test.bin"}, kCifar100, options.limitTest);
   return set;
 }

@@ -135,7 +135,8 @@ DataSet loadCifar10Dvs(const fs::path &dir, const LoadOptions &options) {
   set.name = "cifar10-dvs";
   set.numClasses = kNumClasses;
   set.classNames.assign(std::begin(kClassNames), std::end(kClassNames));
-  set.train = binRecordings(interleave(trainFiles), spec, options.limitTrain);
+  if (options.loadTrain)
+    set.train = binRecordings(interleave(trainFiles), spec, options.limitTrain);
   set.test = binRecordings(interleave(testFiles), spec, options.limitTest);
   return set;
 }

@@ -212,8 +212,9 @@ DataSet loadDvsGesture(const fs::path &dir, const LoadOptions &options) {
                     "air_drums",
                     "air_guitar",
                     "other_gestures"};
-  set.train =
-      loadGestureSplit(root, "trials_to_train.txt", spec, options.limitTrain);
+  if (options.loadTrain)
+    set.train =
+        loadGestureSplit(root, "trials_to_train.txt", spec, options.limitTrain);
   set.test =
       loadGestureSplit(root, "trials_to_test.txt", spec, options.limitTest);
   return set;

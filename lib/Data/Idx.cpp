@@ -175,9 +175,11 @@ DataSet loadIdxDataSet(const std::string &name, const fs::path &dir,
   set.name = name;
   set.numClasses = int64_t(classNames.size());
   set.classNames = std::move(classNames);
-  set.train = loadIdxSplit(dir, "train", set.numClasses, options.limitTrain);
+  if (options.loadTrain)
+    set.train = loadIdxSplit(dir, "train", set.numClasses, options.limitTrain);
   set.test = loadIdxSplit(dir, "t10k", set.numClasses, options.limitTest);
-  if (set.train.height != set.test.height || set.train.width != set.test.width)
+  if (options.loadTrain && (set.train.height != set.test.height ||
+                            set.train.width != set.test.width))
     throw DataError(dir.string() + ": training images are " +
                     std::to_string(set.train.height) + "x" +
                     std::to_string(set.train.width) + " but test images are " +

@@ -170,7 +170,8 @@ DataSet loadTinyImageNet(const fs::path &dir, const LoadOptions &options) {
   set.name = "tinyimagenet";
   set.numClasses = int64_t(wnids.size());
   set.classNames = readClassNames(root / "words.txt", wnids);
-  set.train = decodeImages(listTrainImages(root, wnids, options.limitTrain));
+  if (options.loadTrain)
+    set.train = decodeImages(listTrainImages(root, wnids, options.limitTrain));
   set.test = decodeImages(listValImages(root, wnids, options.limitTest));
   return set;
 }

@@ -202,6 +202,7 @@ qsnn::data::DataSet loadDataFor(const ModelConfig &config,
   load.timeSteps = config.timeSteps;
   load.limitTrain = limitTrain;
   load.limitTest = limitTest;
+  load.loadTrain = limitTrain != 0; // eval and export read only the test split
   // Event frames may have been resized for training; load them the same way.
   if (config.inputKind == qsnn::data::InputKind::Events &&
       config.height == config.width)

@@ -77,7 +77,7 @@ def test_malformed_lines_name_file_and_line(tmp_path, records, line, message):
     assert err.value.line == line
 
     result = plots(folder, "-o", tmp_path / "out")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr.startswith("qsnn.plots: error: %s: " % path)
     assert message in result.stderr
     assert not (tmp_path / "out").exists()
@@ -85,13 +85,13 @@ def test_malformed_lines_name_file_and_line(tmp_path, records, line, message):
 
 def test_missing_and_empty_metrics(tmp_path):
     result = plots(tmp_path / "nothing-here", "-o", tmp_path / "out")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "%s: not found" % (tmp_path / "nothing-here") in result.stderr
 
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "metrics.jsonl").write_text("\n")
     result = plots(tmp_path / "empty", "-o", tmp_path / "out")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "empty/metrics.jsonl: holds no epochs" in result.stderr
 
 
@@ -173,12 +173,12 @@ def test_artifact_without_plan_is_a_note_and_corrupt_one_an_error(tmp_path):
 
     (artifact / "model.json").write_text('{"name": "model",\n  "memory": {')
     result = plots(run, "--artifact", artifact, "-o", tmp_path / "out2")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "error: %s:2: not valid JSON" % (artifact / "model.json") \
         in result.stderr
 
     result = plots(run, "--artifact", tmp_path / "none", "-o", tmp_path / "o")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "%s: not found" % (tmp_path / "none" / "model.json") in result.stderr
 
 
@@ -190,5 +190,5 @@ def test_help_and_label_count():
                  "ablation.png", "exit status"):
         assert text in result.stdout
     result = plots("a", "b", "--label", "only-one")
-    assert result.returncode == 2
+    assert result.returncode == 2  # a command-line mistake
     assert "--label given 1 time(s) for 2 run(s)" in result.stderr

@@ -108,6 +108,11 @@ extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_open(const char *path,
     return fail(QSNN_RT_ERR_ARGUMENT, "qsnn_model_open: null argument");
   *out = nullptr;
   std::string dir = path;
+  if (isFile(dir))
+    return fail(QSNN_RT_ERR_NOT_FOUND,
+                "'" + dir +
+                    "' is a file, not an artifact folder; compile the model "
+                    "first (qsnn-compile MODEL -o DIR) and pass DIR");
   if (!isDirectory(dir))
     return fail(QSNN_RT_ERR_NOT_FOUND,
                 "artifact folder '" + dir + "' does not exist");

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CompileHLS.h"
+#include "HLSVectors.h"
 
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
 #include "qsnn/Pipeline/ModelDescription.h"
@@ -26,13 +27,35 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// The test-vector folder next to the model, for run_hls.tcl.
-std::string defaultTestData(llvm::StringRef inputPath) {
+/// The test-vector folder next to the model.
+std::string modelTestData(llvm::StringRef inputPath) {
   SmallString<256> dir(inputPath);
   llvm::sys::fs::make_absolute(dir);
   llvm::sys::path::remove_filename(dir);
   llvm::sys::path::append(dir, "test_data_set_0");
   return dir.str().str();
+}
+
+/// The project's integer test vectors (test_data_set_0/input_0.pb and
+/// output_0.pb) from the inputs of --test-data or the model's own vectors;
+/// none when the model has none and --test-data was not given.
+FailureOr<std::vector<std::pair<std::string, std::string>>>
+integerVectors(ModuleOp module, const HLSCompileOptions &options) {
+  std::string dir = options.testData.empty() ? modelTestData(options.inputPath)
+                                             : options.testData;
+  SmallString<256> input(dir);
+  llvm::sys::path::append(input, "input_0.pb");
+  if (options.testData.empty() && !llvm::sys::fs::exists(input))
+    return std::vector<std::pair<std::string, std::string>>();
+  options.progress("computing integer test vectors from " + input);
+  auto vectors = makeIntegerVectors(module, options.functionName, input);
+  if (!vectors) {
+    fail(llvm::toString(vectors.takeError()));
+    return failure();
+  }
+  for (auto &[name, bytes] : *vectors)
+    name = "test_data_set_0/" + name;
+  return std::move(*vectors);
 }
 
 } // namespace
@@ -76,32 +99,33 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
   if (!hasLif && !integerLevel)
     return fail("--target hls: the model has no quantized LIF layers and no "
                 "integer-level ops; only integer Q-SNNs can be synthesized");
-  qsnn::QSNNStageOptions stage;
+  mlir::qsnn::QSNNStageOptions stage;
   stage.optimize = false; // HLS C++ is emitted from the reference loops.
   stage.multiplierBits = options.multiplierBits;
   FailureOr<std::string> numerics =
-      qsnn::chooseNumerics(module, "integer", stage);
+      mlir::qsnn::chooseNumerics(module, "integer", stage);
   if (failed(numerics))
     return 1;
   std::string qsnnPipeline;
   if (stage.quantize)
     options.progress("preparing integer numerics: " +
                      getQSNNStagePipeline(stage));
-  if (failed(qsnn::prepareModule(module, "HLS", stage, qsnnPipeline)))
+  if (failed(mlir::qsnn::prepareModule(module, "HLS", stage, qsnnPipeline)))
     return 1;
-  FailureOr<qsnn::ModelDescription> description =
-      qsnn::describeModel(module, options.functionName, options.name);
+  FailureOr<mlir::qsnn::ModelDescription> description =
+      mlir::qsnn::describeModel(module, options.functionName, options.name);
   if (failed(description))
     return 1;
   if (description->numerics != "integer")
     return fail("--target hls: the model has no qsnn.ireadout after "
                 "quantization; only integer Q-SNNs can be synthesized");
   if (description->inputs.size() != 1 || description->outputs.size() != 1 ||
-      description->inputs[0].dtype != qsnn::DType::UInt8 ||
-      description->outputs[0].dtype != qsnn::DType::Int64)
+      description->inputs[0].dtype != mlir::qsnn::DType::UInt8 ||
+      description->outputs[0].dtype != mlir::qsnn::DType::Int64)
     return fail("--target hls: the top function takes one uint8 input and "
                 "returns one int64 logits tensor");
-  func::FuncOp func = qsnn::lookupEntryFunction(module, options.functionName);
+  func::FuncOp func =
+      mlir::qsnn::lookupEntryFunction(module, options.functionName);
   if (!func)
     return 1;
   std::vector<hls::LayerInfo> layers =
@@ -110,6 +134,10 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
     module.print(llvm::outs());
     return 0;
   }
+  FailureOr<std::vector<std::pair<std::string, std::string>>> vectors =
+      integerVectors(module, options);
+  if (failed(vectors))
+    return 1;
   options.progress("lowering through the HLS pipeline to 'loops'");
   std::string pipeline;
   if (failed(hls::lowerModuleForHLS(module, pipeline)))
@@ -147,13 +175,19 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
        hls::renderReportMarkdown(*description, emit, layers, stats)},
       {"run_hls.tcl",
        hls::renderTclScript(*description, emit,
-                            defaultTestData(options.inputPath))}};
+                            vectors->empty() ? "" : "test_data_set_0")}};
+  files.insert(files.end(), vectors->begin(), vectors->end());
   options.progress("writing the HLS project to " + options.outputDir);
   if (llvm::Error err = hls::writeFilesAtomically(options.outputDir, files))
     return fail(llvm::toString(std::move(err)));
-  options.progress("wrote " + options.outputDir + "/" + base + ".{cpp,h}, " +
-                   base + "_tb.cpp, " + base +
-                   "_report.{json,md}, run_hls.tcl: estimated " +
-                   llvm::Twine(stats.totalCycles) + " cycles per run");
+  options.progress(
+      "wrote " + options.outputDir + "/" + base + ".{cpp,h}, " + base +
+      "_tb.cpp, " + base + "_report.{json,md}, run_hls.tcl" +
+      (vectors->empty() ? "" : ", test_data_set_0/") + ": estimated " +
+      llvm::Twine(stats.totalCycles) + " cycles per run");
+  if (vectors->empty())
+    options.progress("note: no test vectors beside the model; give "
+                     "--test-data DIR (its input_0.pb) for the project's own "
+                     "integer vectors");
   return 0;
 }

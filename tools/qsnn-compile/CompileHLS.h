@@ -1,4 +1,5 @@
-//===- CompileHLS.h - qsnn-compile --target hls ------------------*- C++ -*-===//
+//===- CompileHLS.h - qsnn-compile --target hls ------------------*- C++
+//-*-===//
 #ifndef QSNN_TOOLS_QSNN_COMPILE_COMPILEHLS_H
 #define QSNN_TOOLS_QSNN_COMPILE_COMPILEHLS_H
 
@@ -11,17 +12,20 @@
 namespace mlir::qsnn {
 
 struct HLSCompileOptions {
-  std::string inputPath;  // the model, for the default test-vector folder
+  std::string inputPath; // the model, for the default test-vector folder
   std::string outputDir;
-  std::string name;       // symbol prefix and file names
+  std::string name; // symbol prefix and file names
   std::string functionName;
-  std::string numerics;   // as requested: "", "integer" or "float"
+  std::string numerics; // as requested: "", "integer" or "float"
   unsigned multiplierBits = 24;
   bool exposeSpikes = false;
-  std::string emitMlir;   // a stage: print the IR after it and stop
+  std::string emitMlir; // a stage: print the IR after it and stop
   unsigned ii = 1;
   std::string interface = "axi";
   bool dataflow = false;
+  /// Folder whose input_0.pb feeds the project's integer test vectors; ""
+  /// for the model's own test_data_set_0 (skipped when it is missing).
+  std::string testData;
   std::function<void(const llvm::Twine &)> progress;
 };
 

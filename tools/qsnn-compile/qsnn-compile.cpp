@@ -7,7 +7,9 @@
 // model.so, model.h and model.json (docs/compile.md).
 //
 //===----------------------------------------------------------------------===//
+#include "ClCommandLine.h"
 #include "CompileHLS.h"
+#include "UsageErrorCode.h"
 #include "qsnn/Import/ImportONNX.h"
 #include "qsnn/Pipeline/ModelDescription.h"
 #include "qsnn/Target/CPU/Artifact.h"
@@ -61,6 +63,12 @@ cl::opt<std::string> hlsInterface(
     cl::desc("--target hls: axi (m_axi + s_axilite, default) or memory "
              "(ap_memory)"),
     cl::init("axi"), cl::cat(category));
+cl::opt<std::string> hlsTestData(
+    "test-data",
+    cl::desc("--target hls: test-vector folder whose input_0.pb the "
+             "project's integer test vectors are computed from (default: "
+             "the model's test_data_set_0)"),
+    cl::value_desc("dir"), cl::cat(category));
 cl::opt<bool> hlsDataflow("hls-dataflow",
                           cl::desc("--target hls: #pragma HLS DATAFLOW on "
                                    "the top function"),
@@ -166,12 +174,22 @@ int error(const llvm::Twine &message) {
   return 1;
 }
 
+/// A command-line mistake: one line and exit 2, as in every qsnn tool.
+int usageError(const llvm::Twine &message) {
+  llvm::errs() << "qsnn-compile: error: " << message
+               << " (see qsnn-compile --help)\n";
+  return ::qsnn::tools::kUsageError;
+}
+
 /// Checks options that do not need the model. Returns a message or "".
 std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
   if (target != "cpu" && target != "hls")
     return "--target " + target + " is not one of: cpu, hls";
   if (schedule != "layer-major" && schedule != "step-major")
     return "--schedule " + schedule + " is not one of: layer-major, step-major";
+  if (target != "hls" && !hlsTestData.empty())
+    return "--test-data is an HLS option (the CPU artifact is checked with "
+           "qsnn-run --test-data)";
   if (target == "hls" && schedule != "layer-major")
     return "--schedule is a CPU option: the HLS kernel runs layer-major";
   if (!numerics.empty() && numerics != "float" && numerics != "integer")
@@ -189,7 +207,13 @@ std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
            "--emit-llvm to print IR)";
   if (batch < 1)
     return "--batch must be at least 1";
-  if (!qsnn::isValidSymbolPrefix(name))
+  for (const std::string &binding : bindInputs) {
+    size_t equals = binding.find('=');
+    if (equals == 0 || equals == std::string::npos ||
+        equals + 1 == binding.size())
+      return "--bind-input expects NAME=FILE, got '" + binding + "'";
+  }
+  if (!mlir::qsnn::isValidSymbolPrefix(name))
     return "--name " + name + " is not a C identifier";
   return "";
 }
@@ -220,12 +244,7 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, Progress &progress) {
   options.batchSize = batch;
   options.functionName = functionName;
   for (const std::string &binding : bindInputs) {
-    size_t equals = binding.find('=');
-    if (equals == 0 || equals == std::string::npos ||
-        equals + 1 == binding.size()) {
-      error("--bind-input expects NAME=FILE, got '" + binding + "'");
-      return nullptr;
-    }
+    size_t equals = binding.find('='); // validateOptions checked the form
     options.boundInputs[binding.substr(0, equals)] = binding.substr(equals + 1);
   }
   return importOnnxFile(inputPath, context, options);
@@ -244,17 +263,18 @@ HLSCompileOptions getHLSOptions() {
   options.ii = hlsII;
   options.interface = hlsInterface;
   options.dataflow = hlsDataflow;
+  options.testData = hlsTestData;
   return options;
 }
 
 int compile() {
   std::optional<cpu::Stage> stopStage;
   if (std::string problem = validateOptions(stopStage); !problem.empty())
-    return error(problem);
+    return usageError(problem);
   if (target == "hls")
     if (std::string problem = validateHLSOptions(getHLSOptions());
         !problem.empty())
-      return error(problem);
+      return usageError(problem);
 
   DialectRegistry registry;
   cpu::registerCPUTargetDialects(registry);
@@ -268,11 +288,11 @@ int compile() {
 
   // Resolve the target first: a typo in --target-cpu fails before the
   // long steps.
-  qsnn::TargetDescription resolvedTarget;
+  mlir::qsnn::TargetDescription resolvedTarget;
   auto machine =
       cpu::createTargetMachine(targetTriple, targetCpu, resolvedTarget);
-  if (!machine)
-    return error(llvm::toString(machine.takeError()));
+  if (!machine) // a --target-cpu or --target-triple LLVM does not know
+    return usageError(llvm::toString(machine.takeError()));
 
   Progress progress;
   OwningOpRef<ModuleOp> module = loadModel(context, progress);
@@ -283,13 +303,13 @@ int compile() {
     options.progress = [&](const llvm::Twine &what) { progress.step(what); };
     return compileForHLS(*module, options);
   }
-  qsnn::QSNNStageOptions stageOptions;
+  mlir::qsnn::QSNNStageOptions stageOptions;
   stageOptions.multiplierBits = multiplierBits;
   stageOptions.exposeSpikes = exposeSpikes;
   stageOptions.optimize = !referenceLowering;
   stageOptions.schedule = schedule;
   FailureOr<std::string> chosen =
-      qsnn::chooseNumerics(*module, numerics, stageOptions);
+      mlir::qsnn::chooseNumerics(*module, numerics, stageOptions);
   if (failed(chosen))
     return 1;
   if (schedule != "layer-major" && *chosen != "integer")
@@ -299,10 +319,11 @@ int compile() {
   std::string qsnnPipeline = getQSNNStagePipeline(stageOptions);
   if (!qsnnPipeline.empty())
     progress.step("preparing " + *chosen + " numerics: " + qsnnPipeline);
-  if (failed(qsnn::prepareModule(*module, "CPU", stageOptions, qsnnPipeline)))
+  if (failed(mlir::qsnn::prepareModule(*module, "CPU", stageOptions,
+                                       qsnnPipeline)))
     return 1;
-  FailureOr<qsnn::ModelDescription> description =
-      qsnn::describeModel(*module, functionName, name);
+  FailureOr<mlir::qsnn::ModelDescription> description =
+      mlir::qsnn::describeModel(*module, functionName, name);
   if (failed(description))
     return 1;
   description->qsnnPipeline = qsnnPipeline;
@@ -359,8 +380,8 @@ int compile() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
+  ::qsnn::tools::parseClCommandLine(
+      argc, argv, "qsnn-compile",
       "qsnn-compile: compile a Q-SNN (ONNX schema ai.qsnn v1, or qsnn-level "
       "MLIR) to a CPU artifact\n\n"
       "  qsnn-compile model.onnx --target cpu -o out/\n\n"

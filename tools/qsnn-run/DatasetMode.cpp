@@ -102,7 +102,7 @@ ExitCode qsnn::run::runDataset(Artifact &artifact,
   qsnn::data::LoadOptions load;
   load.dataDir = options.dataDir;
   load.timeSteps = info.time_steps > 0 ? info.time_steps : 1;
-  load.limitTrain = 0;
+  load.loadTrain = false; // only the test split is scored
   load.limitTest = options.limit;
   if (info.inputs[0].rank == 5)
     load.eventSize = info.inputs[0].shape[4];

@@ -11,8 +11,10 @@
 
 namespace qsnn::run {
 
-/// Exit codes: 0 all outputs as expected, 1 a mismatch, 2 an error.
-enum ExitCode { Success = 0, Mismatch = 1, Failure = 2 };
+/// What a mode found. The process exits 0 for Success and 1 for Mismatch
+/// or Failure (the report and the message tell them apart); 2 is kept for
+/// command-line mistakes (docs/spec.md §7.7).
+enum ExitCode { Success, Mismatch, Failure };
 
 struct TestDataOptions {
   std::vector<std::string> dirs;

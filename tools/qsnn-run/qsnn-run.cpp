@@ -4,10 +4,12 @@
 //   qsnn-run out/ --dataset fashion-mnist [--data-dir D] [--limit N] [--json]
 //   qsnn-run out/ --info
 //
-// Exit status: 0 success, 1 an output differs from its test vector, 2 error.
+// Exit status: 0 success; 1 an output differs from its test vector or the
+// artifact or data could not be used; 2 a command-line mistake.
 //
 //===----------------------------------------------------------------------===//
 #include "Modes.h"
+#include "UsageErrors.h"
 
 #include <CLI/CLI.hpp>
 
@@ -64,8 +66,9 @@ void printDataset(const nlohmann::json &report) {
 int main(int argc, char **argv) {
   CLI::App app{"qsnn-run: run a compiled qsnn artifact on ONNX test vectors "
                "or a data set, and report accuracy, agreement and speed.\n"
-               "Exit status: 0 success, 1 an output differs from its test "
-               "vector, 2 error."};
+               "Exit status: 0 success; 1 an output differs from its test "
+               "vector, or the artifact or data cannot be used; 2 a "
+               "command-line mistake (docs/spec.md §7.7)."};
   std::string dir;
   TestDataOptions testData;
   DatasetOptions dataset;
@@ -77,9 +80,11 @@ int main(int argc, char **argv) {
       "ONNX test-data folder(s) with input_<i>.pb and output_<i>.pb");
   app.add_option("--rtol", testData.rtol,
                  "Relative tolerance for float outputs")
+      ->check(qsnn::tools::finiteIn(0, 1e6))
       ->capture_default_str();
   app.add_option("--atol", testData.atol,
                  "Absolute tolerance for float outputs")
+      ->check(qsnn::tools::finiteIn(0, 1e30))
       ->capture_default_str();
   auto *dataOpt = app.add_option(
       "--dataset", dataset.name,
@@ -88,9 +93,11 @@ int main(int argc, char **argv) {
   app.add_option("--data-dir", dataset.dataDir,
                  "Where the data set's files are (default: docs/datasets.md)");
   app.add_option("--limit", dataset.limit,
-                 "Use only the first N test samples (default: all)");
+                 "Use only the first N test samples (default: all)")
+      ->check(qsnn::tools::integerIn(1, INT64_MAX, -1));
   app.add_option("--batch", dataset.batch,
-                 "Samples per runtime call (default: the artifact's batch)");
+                 "Samples per runtime call (default: the artifact's batch)")
+      ->check(qsnn::tools::integerIn(1, 1 << 20));
   app.add_option("--save-predictions", dataset.predictionsFile,
                  "With --dataset: write the predicted class of every sample, "
                  "one per line, to FILE");
@@ -100,18 +107,20 @@ int main(int argc, char **argv) {
       app.add_flag("--info", info, "Describe the artifact and exit");
   testOpt->excludes(dataOpt);
   infoOpt->excludes(testOpt)->excludes(dataOpt);
-  CLI11_PARSE(app, argc, argv);
+  if (int status = qsnn::tools::parseCommandLine(app, argc, argv, "qsnn-run");
+      status >= 0)
+    return status;
 
   if (testData.dirs.empty() && dataset.name.empty() && !info) {
-    std::cerr << "qsnn-run: nothing to do: give --test-data DIR, --dataset "
-                 "NAME or --info (see --help)\n";
-    return Failure;
+    std::cerr << "qsnn-run: error: nothing to do: give --test-data DIR, "
+                 "--dataset NAME or --info (see qsnn-run --help)\n";
+    return qsnn::tools::kUsageError;
   }
   std::string error;
   Artifact artifact;
   if (!artifact.open(dir, error)) {
     std::cerr << "qsnn-run: error: " << error << "\n";
-    return Failure;
+    return 1;
   }
   nlohmann::json report;
   ExitCode code = Success;
@@ -125,7 +134,7 @@ int main(int argc, char **argv) {
   }
   if (code == Failure) {
     std::cerr << "qsnn-run: error: " << error << "\n";
-    return Failure;
+    return 1;
   }
   if (json || info)
     std::cout << report.dump(2) << "\n";
@@ -133,5 +142,5 @@ int main(int argc, char **argv) {
     printTestData(report);
   else
     printDataset(report);
-  return code;
+  return code == Success ? 0 : 1;
 }

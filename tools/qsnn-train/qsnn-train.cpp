@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "UsageErrors.h"
 #include "qsnn/Train/Checkpoint.h"
 #include "qsnn/Train/ModelExport.h"
 #include "qsnn/Train/OnnxExport.h"
@@ -21,6 +22,9 @@
 #include <map>
 
 using namespace qsnn::train;
+
+using qsnn::tools::finiteIn;
+using qsnn::tools::integerIn;
 
 namespace {
 
@@ -41,7 +45,7 @@ void addFitCommand(CLI::App &app, FitOptions &fit,
                              ->capture_default_str();
   modelOptions["time-steps"] =
       cmd->add_option("--time-steps,-T", m.timeSteps, "Time steps T")
-          ->check(CLI::Range(int64_t{1}, int64_t{1024}))
+          ->check(integerIn(1, 1024))
           ->capture_default_str();
   modelOptions["membrane-bits"] =
       cmd->add_option("--membrane-bits", m.membraneBits,
@@ -70,44 +74,54 @@ void addFitCommand(CLI::App &app, FitOptions &fit,
           ->check(CLI::IsMember({"layer", "channel", "none"}))
           ->capture_default_str();
   cmd->add_option("--lambda", fit.lambda, "Firing-rate loss weight (Eq. 16)")
+      ->check(finiteIn(0, 1e6))
       ->capture_default_str();
   cmd->add_option("--optimizer", fit.optimizer, "Optimizer")
       ->check(CLI::IsMember({"sgd", "adam"}))
       ->capture_default_str();
   cmd->add_option("--lr", fit.lr,
-                  "Initial learning rate (default 0.1 SGD, 1e-3 Adam)");
+                  "Initial learning rate (default 0.1 SGD, 1e-3 Adam)")
+      ->check(finiteIn(0, 100, /*openLow=*/true));
   cmd->add_option("--momentum", fit.momentum, "SGD momentum")
+      ->check(finiteIn(0, 0.999999))
       ->capture_default_str();
   cmd->add_option("--weight-decay", fit.weightDecay,
                   "Weight decay on conv/linear weights")
+      ->check(finiteIn(0, 1))
       ->capture_default_str();
   cmd->add_option("--epochs", fit.epochs, "Epochs (cosine schedule length)")
-      ->check(CLI::PositiveNumber)
+      ->check(integerIn(1, 100000))
       ->capture_default_str();
-  cmd->add_option("--batch-size", fit.batchSize, "Batch size")
-      ->check(CLI::PositiveNumber)
+  cmd->add_option("--batch,--batch-size", fit.batchSize,
+                  "Samples per training step (--batch-size is an alias)")
+      ->check(integerIn(1, 1 << 20))
       ->capture_default_str();
   cmd->add_option("--seed", fit.seed, "Random seed")->capture_default_str();
   cmd->add_option("--threads", fit.threads,
                   "Intra-op threads (0: LibTorch default)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(integerIn(0, 1024))
       ->capture_default_str();
   cmd->add_option("--limit-train", fit.limitTrain,
                   "Use the first N training images (-1: all)")
+      ->check(integerIn(1, INT64_MAX, -1))
       ->capture_default_str();
   cmd->add_option("--limit-test", fit.limitTest,
                   "Use the first N test images (-1: all)")
+      ->check(integerIn(1, INT64_MAX, -1))
       ->capture_default_str();
   cmd->add_option("--event-size", fit.eventSize,
                   "Resize event frames to SxS (0: native)")
+      ->check(integerIn(0, 4096))
       ->capture_default_str();
   cmd->add_flag("--hflip", fit.augment.horizontalFlip,
                 "Augment: random horizontal flips");
   cmd->add_option("--crop-padding", fit.augment.cropPadding,
                   "Augment: random crop after zero padding (0: off)")
+      ->check(integerIn(0, 256))
       ->capture_default_str();
   cmd->add_option("--cutout", fit.augment.cutout,
                   "Augment: cutout square side (0: off)")
+      ->check(integerIn(0, 4096))
       ->capture_default_str();
   cmd->add_flag("--nda", fit.augment.neuromorphic,
                 "Augment event frames (roll/rotate/cutout)");
@@ -177,9 +191,11 @@ int main(int argc, char **argv) {
   eval->add_option("checkpoint", evalCheckpoint, "checkpoint.pt")->required();
   eval->add_option("--data-dir", evalDataDir, "Data directory");
   eval->add_option("--limit-test", evalLimit, "First N test images")
+      ->check(integerIn(1, INT64_MAX, -1))
       ->capture_default_str();
-  eval->add_option("--batch-size", evalBatch, "Batch size")
-      ->check(CLI::PositiveNumber)
+  eval->add_option("--batch,--batch-size", evalBatch,
+                   "Samples per evaluation step (--batch-size is an alias)")
+      ->check(integerIn(1, 1 << 20))
       ->capture_default_str();
 
   std::string exportCheckpoint, exportDir, exportDataDir;
@@ -194,13 +210,9 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   exp->add_option("--data-dir", exportDataDir,
                   "Data directory for the test vectors");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError &e) {
-    // --help exits 0; every usage error (unknown option, a value outside
-    // its set) exits 1 like the other errors, not with CLI11's own codes.
-    return app.exit(e) == 0 ? 0 : 1;
-  }
+  if (int status = qsnn::tools::parseCommandLine(app, argc, argv, "qsnn-train");
+      status >= 0)
+    return status;
 
   try {
     if (app.got_subcommand("fit")) {

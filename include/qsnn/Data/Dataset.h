@@ -67,6 +67,9 @@ struct LoadOptions {
   int64_t eventSize = 0;     ///< Resize event frames to S×S (0: native).
   int64_t limitTrain = -1;   ///< Keep the first N training samples (-1: all).
   int64_t limitTest = -1;    ///< Keep the first N test samples (-1: all).
+  /// False: read only the test split (the training split stays empty and
+  /// its files are never opened), for tools that only score a model.
+  bool loadTrain = true;
   EventBinning eventBinning = EventBinning::ByCount; ///< For event sets.
 };
 

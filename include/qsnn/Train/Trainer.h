@@ -52,7 +52,8 @@ EvalResult evaluate(Network &network, const qsnn::data::DataSplit &split,
 /// CheckpointError or std::invalid_argument with a message for the user.
 void runFit(const FitOptions &options);
 
-/// Loads the data set named in `config` for eval/export.
+/// Loads the data set named in `config` for eval/export; `limitTrain` 0
+/// reads only the test split (the training files are not opened).
 qsnn::data::DataSet loadDataFor(const ModelConfig &config,
                                 const std::string &dataDir, int64_t limitTrain,
                                 int64_t limitTest);

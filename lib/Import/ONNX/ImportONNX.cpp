@@ -93,10 +93,13 @@ OwningOpRef<ModuleOp> qsnn::importOnnxFile(llvm::StringRef path,
 
 void qsnn::registerImportOnnxTranslation() {
   static llvm::cl::opt<int64_t> batchSize(
-      "batch-size",
+      "batch",
       llvm::cl::desc("--import-onnx: extent of symbolic or unknown graph "
                      "input dimensions (the batch)"),
       llvm::cl::init(1));
+  static llvm::cl::alias batchSizeAlias(
+      "batch-size", llvm::cl::desc("Alias for --batch"),
+      llvm::cl::aliasopt(batchSize));
   static llvm::cl::opt<std::string> functionName(
       "onnx-function-name",
       llvm::cl::desc("--import-onnx: name of the generated function"),

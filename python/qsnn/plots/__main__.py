@@ -4,7 +4,9 @@ import sys
 
 from .. import metrics
 
-EXIT_ERROR = 2
+#: A failure (missing or malformed input, no matplotlib, unwritable output);
+#: argparse exits 2 for command-line mistakes, as every qsnn tool does.
+EXIT_FAILURE = 1
 
 DESCRIPTION = """\
 Draw the Q-SNN paper's figures as PNG files (headless) from qsnn-train runs
@@ -24,9 +26,10 @@ With two or more runs:
 """
 
 EPILOG = """\
-exit status: 0 figures written (a missing memory plan only prints a note),
-2 a missing or malformed metrics.jsonl or model.json (the message names the
-file and line), or bad arguments.
+exit status: 0 figures written (a missing memory plan only prints a note);
+1 a missing or malformed metrics.jsonl or model.json (the message names the
+file and line), no matplotlib, or an unwritable output folder; 2 bad
+arguments.
 
 example:
   python -m qsnn.plots runs/qsnn runs/qsnn-wsdr runs/fp \\
@@ -81,19 +84,21 @@ def main(argv=None):
         plan = _load_plan(args.artifact) if args.artifact else None
     except metrics.MetricsError as err:
         print("qsnn.plots: error: %s" % err, file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_FAILURE
     try:
-        from . import write_figures
+        from . import figures  # noqa: F401  (needs matplotlib)
     except ImportError as err:
-        print("qsnn.plots: error: matplotlib is required (%s); on Debian: "
-              "apt install python3-matplotlib" % err, file=sys.stderr)
-        return EXIT_ERROR
+        print("qsnn.plots: error: matplotlib is required (%s): run it with "
+              "/usr/bin/python3, which sees Debian's python3-matplotlib "
+              "(apt install python3-matplotlib)" % err, file=sys.stderr)
+        return EXIT_FAILURE
+    from . import write_figures
     try:
         written = write_figures(runs, args.output, plan)
     except OSError as err:
         print("qsnn.plots: error: cannot write to %s: %s"
               % (args.output, err), file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_FAILURE
     if not args.quiet:
         for path in written:
             print(path)

@@ -143,3 +143,28 @@ TEST_F(IdxTest, LabelOutOfRange) {
 
 } // namespace
 } // namespace qsnn::data::test
+
+namespace qsnn::data::test {
+namespace {
+
+// A scorer needs only the test split: without loadTrain the training files
+// are never opened, so they may be absent.
+TEST(IdxTestOnly, ReadsOnlyTheTestSplit) {
+  TempDir dir;
+  Bytes pixels(2 * 4 * 5, 7);
+  writeGzip(dir / "t10k-images-idx3-ubyte.gz", makeIdx({2, 4, 5}, pixels));
+  writeGzip(dir / "t10k-labels-idx1-ubyte.gz", makeIdx({2}, {3, 1}));
+  LoadOptions options;
+  options.dataDir = dir.path().string();
+  options.loadTrain = false;
+  DataSet set = loadDataSet("mnist", options);
+  EXPECT_EQ(set.train.size, 0);
+  ASSERT_TRUE(hasLayout(set.test, InputKind::Static, 2, 1, 1, 4, 5));
+  EXPECT_EQ(set.test.labels, (std::vector<int64_t>{3, 1}));
+  options.loadTrain = true;
+  EXPECT_TRUE(containsAll(dataErrorOf([&] { loadDataSet("mnist", options); }),
+                          {"train-images-idx3-ubyte"}));
+}
+
+} // namespace
+} // namespace qsnn::data::test

@@ -69,7 +69,8 @@ def parse_args(argv):
                    help="on conv/linear weights (default: 0.0001)")
     p.add_argument("--epochs", type=int, default=1,
                    help="epochs, also the cosine schedule's length (default: 1)")
-    p.add_argument("--batch-size", type=int, default=128, help="default: 128")
+    p.add_argument("--batch", "--batch-size", dest="batch_size", type=int,
+                   default=128, help="samples per step (default: 128)")
     p.add_argument("--seed", type=int, default=0, help="initialization and shuffling (default: 0)")
     p.add_argument("--threads", type=int, default=0,
                    help="torch.set_num_threads; 0 keeps PyTorch's default (default: 0)")
