@@ -24,6 +24,9 @@ config.environment["QSNN_RUNTIME_LIBRARY"] = os.path.join(
     config.qsnn_obj_root, "lib", "libqsnn_runtime.so")
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%qsnn_src", config.qsnn_src_root))
+config.substitutions.append(
+    ("%check_error", config.python_executable + " " +
+     os.path.join(config.test_source_root, "Inputs", "check_error.py")))
 
 if config.qsnn_enable_train:
     config.available_features.add("train")

@@ -9,6 +9,7 @@
 #include "BoundInputs.h"
 
 #include "IRBuilders.h"
+#include "ModelValidation.h"
 #include "OnnxModelIO.h"
 #include "TensorData.h"
 
@@ -93,14 +94,15 @@ LogicalResult onnx_import::bindInputs(onnx::ModelProto &model,
     std::string message = parseTensor((*buffer)->getBuffer(), tensor);
     if (!message.empty())
       return fail() << message;
-    if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
-      return fail() << "external data is not supported in bound tensors";
+    message = validateTensor(tensor, "the tensor", /*modelDir=*/"");
+    if (!message.empty())
+      return fail() << message;
     message = checkDeclaredType(tensor, *input);
     if (!message.empty())
       return fail() << message;
     // Decoding now reports truncated or inconsistent data against the file.
     tensor.set_name(name);
-    if (!decodeTensor(&context, tensor, "", message))
+    if (!decodeTensor(&context, tensor, message))
       return fail() << message;
     onnx::TensorProto *initializer = nullptr;
     for (onnx::TensorProto &existing : *graph.mutable_initializer())

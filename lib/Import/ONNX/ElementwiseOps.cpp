@@ -243,7 +243,7 @@ LogicalResult importConstant(Importer &imp) {
     if (attr.type() != onnx::AttributeProto::TENSOR)
       return imp.error() << "attribute 'value' must be a tensor";
     std::string message;
-    DenseElementsAttr value = decodeTensor(context, attr.t(), "", message);
+    DenseElementsAttr value = decodeTensor(context, attr.t(), message);
     if (!value)
       return imp.error() << message;
     return imp.setOutputConstant(0, value);

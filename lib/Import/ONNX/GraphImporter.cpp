@@ -47,7 +47,7 @@ Importer::Importer(MLIRContext &context, llvm::StringRef path,
                    const OnnxImportOptions &options,
                    const onnx::ModelProto &model, const ShapeMap &inferred)
     : context(context), path(path.str()),
-      modelDir(llvm::sys::path::parent_path(path).str()), options(options),
+      options(options),
       model(model), inferred(inferred), b(&context),
       nodeLoc(FileLineColLoc::get(&context, path, 0, 0)) {
   registerConvPoolOps(table);

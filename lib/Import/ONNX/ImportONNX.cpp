@@ -3,6 +3,7 @@
 
 #include "BoundInputs.h"
 #include "Importer.h"
+#include "ModelValidation.h"
 #include "OnnxModelIO.h"
 
 #include "qsnn/Dialect/QSNN/QSNNDialect.h"
@@ -18,6 +19,7 @@
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -26,6 +28,15 @@ using namespace mlir::qsnn;
 void qsnn::registerImportOnnxDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
                   math::MathDialect, tensor::TensorDialect, QSNNDialect>();
+}
+
+/// The folder external data may come from: the model file's own; none for a
+/// model read from standard input.
+static std::string modelFolder(llvm::StringRef path) {
+  if (path.empty() || path == "-" || path.starts_with("<"))
+    return "";
+  llvm::StringRef parent = llvm::sys::path::parent_path(path);
+  return parent.empty() ? "." : parent.str();
 }
 
 OwningOpRef<ModuleOp> qsnn::importOnnxBuffer(llvm::StringRef contents,
@@ -47,6 +58,12 @@ OwningOpRef<ModuleOp> qsnn::importOnnxBuffer(llvm::StringRef contents,
   bool isText = path.ends_with(".onnxtxt") || contents.ltrim().starts_with("<");
   onnx::ModelProto model;
   std::string message = onnx_import::parseModel(contents, isText, model);
+  if (!message.empty()) {
+    emitError(fileLoc) << message;
+    return nullptr;
+  }
+  message = onnx_import::validateModel(
+      model, modelFolder(path));
   if (!message.empty()) {
     emitError(fileLoc) << message;
     return nullptr;

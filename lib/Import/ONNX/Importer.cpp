@@ -60,7 +60,7 @@ FailureOr<DenseElementsAttr> Importer::decode(TensorInfo &info,
   if (info.constant)
     return info.constant;
   std::string message;
-  info.constant = decodeTensor(&context, *info.proto, modelDir, message);
+  info.constant = decodeTensor(&context, *info.proto, message);
   if (!info.constant) {
     error() << message;
     return failure();

@@ -215,7 +215,6 @@ private:
 
   MLIRContext &context;
   std::string path;
-  std::string modelDir;
   const OnnxImportOptions &options;
   const onnx::ModelProto &model;
   const ShapeMap &inferred;

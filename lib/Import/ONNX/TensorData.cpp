@@ -4,10 +4,7 @@
 #include <onnx/onnx_pb.h>
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/Twine.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 
 #include <cstring>
 
@@ -67,46 +64,6 @@ Type onnx_import::elementTypeFor(MLIRContext *context, int32_t dtype) {
   }
 }
 
-/// Reads the bytes an external-data tensor refers to.
-static bool readExternal(const onnx::TensorProto &tensor,
-                         llvm::StringRef modelDir, std::string &bytes,
-                         std::string &error) {
-  std::string location;
-  uint64_t offset = 0;
-  int64_t length = -1;
-  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
-    if (entry.key() == "location")
-      location = entry.value();
-    else if (entry.key() == "offset")
-      offset = std::strtoull(entry.value().c_str(), nullptr, 10);
-    else if (entry.key() == "length")
-      length = std::strtoll(entry.value().c_str(), nullptr, 10);
-  }
-  if (location.empty()) {
-    error = "external data of tensor '" + tensor.name() + "' has no location";
-    return false;
-  }
-  llvm::SmallString<256> path(modelDir);
-  llvm::sys::path::append(path, location);
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    error = "external data file '" + std::string(path) + "' of tensor '" +
-            tensor.name() + "' cannot be read: " + buffer.getError().message();
-    return false;
-  }
-  llvm::StringRef all = (*buffer)->getBuffer();
-  if (offset > all.size() ||
-      (length >= 0 && offset + static_cast<uint64_t>(length) > all.size())) {
-    error = "external data file '" + std::string(path) +
-            "' is too short for tensor '" + tensor.name() + "'";
-    return false;
-  }
-  bytes =
-      all.substr(offset, length >= 0 ? length : llvm::StringRef::npos).str();
-  return true;
-}
-
 /// Copies little-endian raw bytes into `values` after checking their size.
 template <typename T>
 static bool fromBytes(const onnx::TensorProto &tensor, const std::string &bytes,
@@ -140,7 +97,6 @@ static bool fromField(const onnx::TensorProto &tensor, const Field &field,
 
 DenseElementsAttr onnx_import::decodeTensor(MLIRContext *context,
                                             const onnx::TensorProto &tensor,
-                                            llvm::StringRef modelDir,
                                             std::string &error) {
   Type elementType = elementTypeFor(context, tensor.data_type());
   if (!elementType) {
@@ -159,14 +115,14 @@ DenseElementsAttr onnx_import::decodeTensor(MLIRContext *context,
   }
   auto type = RankedTensorType::get(shape, elementType);
 
-  std::string external;
+  // validateModel inlined external data; anything left is a caller's bug
+  // reported as an error, not read.
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    error = "tensor '" + tensor.name() + "' uses external data here";
+    return nullptr;
+  }
   const std::string *bytes =
       tensor.has_raw_data() ? &tensor.raw_data() : nullptr;
-  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    if (!readExternal(tensor, modelDir, external, error))
-      return nullptr;
-    bytes = &external;
-  }
 
   switch (tensor.data_type()) {
   case kFloat: {
@@ -184,7 +140,8 @@ DenseElementsAttr onnx_import::decodeTensor(MLIRContext *context,
     return DenseElementsAttr::get(type, llvm::ArrayRef(values));
   }
   default: {
-    // uint8 travels in raw_data or, one value per entry, in int32_data.
+    // uint8 travels in raw_data or, one value per entry, in int32_data
+    // (validateTensor checked the range).
     SmallVector<uint8_t> values;
     if (bytes) {
       if (!fromBytes(tensor, *bytes, count, values, error))

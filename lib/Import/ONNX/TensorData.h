@@ -30,12 +30,12 @@ std::string dtypeName(int32_t dtype);
 Type elementTypeFor(MLIRContext *context, int32_t dtype);
 
 /// Decodes an initializer or Constant value into a DenseElementsAttr (f32,
-/// ui8 or i64 elements). Handles raw_data, the typed repeated fields and
-/// external data (resolved relative to `modelDir`). On failure returns null
-/// and sets `error`.
+/// ui8 or i64 elements) from raw_data or the typed repeated fields;
+/// external data was inlined by validateModel. On failure returns null and
+/// sets `error`.
 DenseElementsAttr decodeTensor(MLIRContext *context,
                                const onnx::TensorProto &tensor,
-                               llvm::StringRef modelDir, std::string &error);
+                               std::string &error);
 
 } // namespace mlir::qsnn::onnx_import
 
