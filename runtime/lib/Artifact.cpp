@@ -1,11 +1,7 @@
 //===- Artifact.cpp - open, validate and close a compiled artifact --------===//
-#include "RuntimeInternal.h"
-
-#include <nlohmann/json.hpp>
+#include "Manifest.h"
 
 #include <dlfcn.h>
-#include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 
 using namespace qsnn::runtime;
@@ -17,45 +13,12 @@ bool isDirectory(const std::string &path) {
   return stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
+/// Larger than the code and weights of any model qsnn compiles.
+constexpr uint64_t kMaxLibraryBytes = uint64_t(4) << 30;
+
 bool isFile(const std::string &path) {
   struct stat info;
   return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
-}
-
-/// Reads model.json's symbol prefix after checking its ABI version, so that
-/// an artifact of another version is named as such before it is loaded.
-qsnn_rt_status readManifest(const std::string &dir, std::string &name) {
-  std::string file = dir + "/model.json";
-  std::ifstream stream(file);
-  if (!stream)
-    return fail(QSNN_RT_ERR_NOT_FOUND,
-                "'" + dir + "' is not a qsnn artifact: " + file +
-                    " not found (write one with qsnn-compile -o " + dir + ")");
-  std::stringstream text;
-  text << stream.rdbuf();
-  nlohmann::json manifest = nlohmann::json::parse(text.str(), nullptr,
-                                                  /*allow_exceptions=*/false);
-  if (manifest.is_discarded() || !manifest.is_object())
-    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
-                file + " is not valid JSON (truncated or overwritten?)");
-  auto version = manifest.find("abi_version");
-  if (version == manifest.end() || !version->is_number_unsigned())
-    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
-                file + " has no abi_version: not a qsnn artifact manifest");
-  if (version->get<uint64_t>() != QSNN_ABI_VERSION)
-    return fail(QSNN_RT_ERR_ABI_VERSION,
-                "'" + dir + "' was compiled for qsnn ABI version " +
-                    std::to_string(version->get<uint64_t>()) +
-                    "; this runtime supports version " +
-                    std::to_string(QSNN_ABI_VERSION) +
-                    ": recompile the model with this qsnn-compile");
-  auto symbol = manifest.find("name");
-  if (symbol == manifest.end() || !symbol->is_string() ||
-      symbol->get<std::string>().empty())
-    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
-                file + " has no \"name\" (the artifact's symbol prefix)");
-  name = symbol->get<std::string>();
-  return QSNN_RT_OK;
 }
 
 qsnn_rt_status checkDescs(const std::string &where, const char *kind,
@@ -99,6 +62,88 @@ qsnn_rt_status checkInfo(const std::string &where,
   return checkDescs(where, "output", info->outputs, info->num_outputs);
 }
 
+/// The workspace and one staging buffer per tensor; false when out of
+/// memory.
+bool allocateBuffers(qsnn_model &model) {
+  const qsnn_model_info &i = *model.info;
+  model.workspaceBytes = i.workspace_bytes;
+  model.workspace = alignedAlloc(i.workspace_bytes);
+  bool allocated = model.workspace != nullptr;
+  for (int32_t k = 0; allocated && k < i.num_inputs; ++k) {
+    model.inputStaging.push_back(
+        alignedAlloc(descBytes(i.inputs[k], i.batch)));
+    allocated = model.inputStaging.back() != nullptr;
+  }
+  for (int32_t k = 0; allocated && k < i.num_outputs; ++k) {
+    model.outputStaging.push_back(
+        alignedAlloc(descBytes(i.outputs[k], i.batch)));
+    allocated = model.outputStaging.back() != nullptr;
+  }
+  return allocated;
+}
+
+/// model.so must be a complete ELF shared object whose SHA-256 is the one
+/// model.json records, so that no damaged or substituted code runs.
+qsnn_rt_status checkLibraryFile(const std::string &dir,
+                                const Manifest &manifest) {
+  std::string library = dir + "/model.so";
+  std::string bytes;
+  if (qsnn_rt_status s =
+          readRegularFile(library, kMaxLibraryBytes, bytes))
+    return s == QSNN_RT_ERR_NOT_FOUND
+               ? fail(s, library + " not found")
+               : s;
+  if (qsnn_rt_status s = checkSharedLibrary(library, bytes))
+    return s;
+  std::string digest = sha256Hex(bytes);
+  if (digest != manifest.librarySha256)
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                library + " has SHA-256 " + digest + " but " + manifest.file +
+                    " records " + manifest.librarySha256 +
+                    ": the library was modified or replaced after "
+                    "compilation; recompile the model");
+  return QSNN_RT_OK;
+}
+
+/// dlopens the checked model.so, finds its entry points and checks its info
+/// against itself, model.json and this CPU.
+qsnn_rt_status loadLibrary(const std::string &dir, const Manifest &manifest,
+                           qsnn_model &model) {
+  std::string library = dir + "/model.so";
+  const std::string &name = manifest.name;
+  model.library = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!model.library) {
+    const char *reason = dlerror();
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                library +
+                    " is not a loadable shared library (truncated or "
+                    "foreign file?): " +
+                    (reason ? reason : "unknown reason"));
+  }
+  auto info = reinterpret_cast<qsnn_info_fn>(
+      dlsym(model.library, (name + "_info").c_str()));
+  model.run = reinterpret_cast<qsnn_run_fn>(
+      dlsym(model.library, (name + "_run").c_str()));
+  if (!info || !model.run)
+    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
+                library + " does not export " + name + "_info and " + name +
+                    "_run: not a qsnn artifact named '" + name + "'");
+  model.info = info();
+  if (qsnn_rt_status s = checkInfo(library, model.info))
+    return s;
+  if (qsnn_rt_status s = checkManifestMatchesInfo(manifest, *model.info))
+    return s;
+  if (!qsnn_cpu_supports(model.info->target_triple,
+                         model.info->target_features))
+    return fail(QSNN_RT_ERR_UNSUPPORTED_CPU, dir + ": " + qsnn_last_error());
+  if (!allocateBuffers(model))
+    return fail(QSNN_RT_ERR_OUT_OF_MEMORY,
+                "cannot allocate the " +
+                    std::to_string(model.info->workspace_bytes) +
+                    "-byte workspace of " + dir);
+  return QSNN_RT_OK;
+}
+
 } // namespace
 
 extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_open(const char *path,
@@ -116,69 +161,18 @@ extern "C" QSNN_EXPORT qsnn_rt_status qsnn_model_open(const char *path,
   if (!isDirectory(dir))
     return fail(QSNN_RT_ERR_NOT_FOUND,
                 "artifact folder '" + dir + "' does not exist");
-  std::string name;
-  if (qsnn_rt_status s = readManifest(dir, name))
+  Manifest manifest;
+  if (qsnn_rt_status s = readManifest(dir, manifest))
     return s;
-  std::string library = dir + "/model.so";
-  if (!isFile(library))
-    return fail(QSNN_RT_ERR_NOT_FOUND, library + " not found");
-
-  if (qsnn_rt_status s = checkSharedLibrary(library))
+  if (qsnn_rt_status s = checkLibraryFile(dir, manifest))
     return s;
-
   auto model = std::make_unique<qsnn_model>();
   model->path = dir;
-  model->library = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!model->library) {
-    const char *reason = dlerror();
-    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
-                library +
-                    " is not a loadable shared library (truncated or "
-                    "foreign file?): " +
-                    (reason ? reason : "unknown reason"));
-  }
-  auto info = reinterpret_cast<qsnn_info_fn>(
-      dlsym(model->library, (name + "_info").c_str()));
-  model->run = reinterpret_cast<qsnn_run_fn>(
-      dlsym(model->library, (name + "_run").c_str()));
-  if (!info || !model->run) {
+  if (qsnn_rt_status s = loadLibrary(dir, manifest, *model)) {
+    // Every message was formatted before the library (which owns `info`)
+    // is closed.
     qsnn_model_close(model.release());
-    return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
-                library + " does not export " + name + "_info and " + name +
-                    "_run: not a qsnn artifact named '" + name + "'");
-  }
-  model->info = info();
-  if (qsnn_rt_status s = checkInfo(library, model->info)) {
-    std::string message = qsnn_last_error();
-    qsnn_model_close(model.release());
-    return fail(s, message);
-  }
-  if (!qsnn_cpu_supports(model->info->target_triple,
-                         model->info->target_features)) {
-    std::string message = dir + ": " + qsnn_last_error();
-    qsnn_model_close(model.release());
-    return fail(QSNN_RT_ERR_UNSUPPORTED_CPU, message);
-  }
-
-  const qsnn_model_info &i = *model->info;
-  model->workspaceBytes = i.workspace_bytes;
-  model->workspace = alignedAlloc(i.workspace_bytes);
-  bool allocated = model->workspace != nullptr;
-  for (int32_t k = 0; allocated && k < i.num_inputs; ++k) {
-    model->inputStaging.push_back(
-        alignedAlloc(descBytes(i.inputs[k], i.batch)));
-    allocated = model->inputStaging.back() != nullptr;
-  }
-  for (int32_t k = 0; allocated && k < i.num_outputs; ++k) {
-    model->outputStaging.push_back(
-        alignedAlloc(descBytes(i.outputs[k], i.batch)));
-    allocated = model->outputStaging.back() != nullptr;
-  }
-  if (!allocated) {
-    qsnn_model_close(model.release());
-    return fail(QSNN_RT_ERR_OUT_OF_MEMORY,
-                "cannot allocate the " + std::to_string(i.workspace_bytes) +
-                    "-byte workspace of " + dir);
+    return s;
   }
   *out = model.release();
   return QSNN_RT_OK;

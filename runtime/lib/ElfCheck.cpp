@@ -9,7 +9,7 @@
 #include "RuntimeInternal.h"
 
 #include <elf.h>
-#include <fstream>
+#include <cstring>
 #include <vector>
 
 using namespace qsnn::runtime;
@@ -30,12 +30,9 @@ bool fits(uint64_t offset, uint64_t size, uint64_t fileSize) {
 
 } // namespace
 
-qsnn_rt_status qsnn::runtime::checkSharedLibrary(const std::string &path) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file)
-    return fail(QSNN_RT_ERR_NOT_FOUND, path + " cannot be read");
-  uint64_t fileSize = static_cast<uint64_t>(file.tellg());
-  file.seekg(0);
+qsnn_rt_status qsnn::runtime::checkSharedLibrary(const std::string &path,
+                                                 const std::string &bytes) {
+  uint64_t fileSize = bytes.size();
   auto bad = [&](const std::string &why) {
     return fail(QSNN_RT_ERR_INVALID_ARTIFACT,
                 path +
@@ -44,10 +41,10 @@ qsnn_rt_status qsnn::runtime::checkSharedLibrary(const std::string &path) {
                     why);
   };
   Elf64_Ehdr header;
-  if (fileSize < sizeof(header) ||
-      !file.read(reinterpret_cast<char *>(&header), sizeof(header)))
+  if (fileSize < sizeof(header))
     return bad("file of " + std::to_string(fileSize) +
                " bytes is shorter than an ELF header");
+  std::memcpy(&header, bytes.data(), sizeof(header));
   if (header.e_ident[EI_MAG0] != ELFMAG0 ||
       header.e_ident[EI_MAG1] != ELFMAG1 ||
       header.e_ident[EI_MAG2] != ELFMAG2 || header.e_ident[EI_MAG3] != ELFMAG3)
@@ -70,10 +67,9 @@ qsnn_rt_status qsnn::runtime::checkSharedLibrary(const std::string &path) {
     return bad("section headers lie past the end of the file (" +
                std::to_string(fileSize) + " bytes)");
   std::vector<Elf64_Phdr> segments(header.e_phnum);
-  file.seekg(header.e_phoff);
-  if (!file.read(reinterpret_cast<char *>(segments.data()),
-                 segments.size() * sizeof(Elf64_Phdr)))
-    return bad("unreadable program headers");
+  if (!segments.empty())
+    std::memcpy(segments.data(), bytes.data() + header.e_phoff,
+                segments.size() * sizeof(Elf64_Phdr));
   for (const Elf64_Phdr &segment : segments)
     if (segment.p_type == PT_LOAD &&
         !fits(segment.p_offset, segment.p_filesz, fileSize))

@@ -32,9 +32,20 @@ std::string shapeString(const int64_t *shape, int32_t rank);
 /// Bytes of one tensor of `desc` with its batch dimension set to `batch`.
 uint64_t descBytes(const qsnn_tensor_desc &desc, int64_t batch);
 
-/// Checks that `path` is a complete ELF shared object for this machine, so
-/// that dlopen cannot crash on a truncated or foreign file.
-qsnn_rt_status checkSharedLibrary(const std::string &path);
+/// Reads `path` into `bytes` if it is a regular file (never a FIFO or
+/// device, which could block or never end) of at most `maxBytes`.
+/// QSNN_RT_ERR_NOT_FOUND when it does not exist.
+qsnn_rt_status readRegularFile(const std::string &path, uint64_t maxBytes,
+                               std::string &bytes);
+
+/// Checks that `bytes`, read from `path`, are a complete ELF shared object
+/// for this machine, so that dlopen cannot crash on a truncated or foreign
+/// file.
+qsnn_rt_status checkSharedLibrary(const std::string &path,
+                                  const std::string &bytes);
+
+/// The SHA-256 of `bytes` as 64 lower-case hex digits.
+std::string sha256Hex(const std::string &bytes);
 
 } // namespace qsnn::runtime
 

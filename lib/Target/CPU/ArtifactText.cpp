@@ -100,7 +100,8 @@ std::string cpu::renderHeader(const ModelDescription &desc) {
   return text;
 }
 
-std::string cpu::renderJSON(const ModelDescription &desc) {
+std::string cpu::renderJSON(const ModelDescription &desc,
+                            llvm::StringRef librarySha256) {
   const MemoryPlan &memory = desc.memory;
   llvm::json::Array classes;
   for (const std::string &name : desc.classNames)
@@ -123,6 +124,7 @@ std::string cpu::renderJSON(const ModelDescription &desc) {
       {"symbols", llvm::json::Object{{"run", desc.name + "_run"},
                                      {"info", desc.name + "_info"}}},
       {"files", llvm::json::Object{{"shared_library", "model.so"},
+                                   {"shared_library_sha256", librarySha256},
                                    {"object", "model.o"},
                                    {"header", "model.h"}}},
       {"target", llvm::json::Object{{"triple", desc.target.triple},

@@ -3,10 +3,13 @@
 #include "qsnn/Target/CPU/Artifact.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -103,6 +106,32 @@ llvm::Error linkSharedLibrary(llvm::StringRef linker, llvm::StringRef object,
   return llvm::Error::success();
 }
 
+/// Checks that the linker really wrote an ELF shared object (a linker that
+/// exits 0 without output must not pass) and returns its SHA-256.
+llvm::Expected<std::string> hashLinkedLibrary(llvm::StringRef linker,
+                                              llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return makeError("cannot read the linked model.so: " +
+                     buffer.getError().message());
+  llvm::StringRef bytes = (*buffer)->getBuffer();
+  constexpr size_t kElfTypeOffset = 16; // e_type follows e_ident[16]
+  constexpr uint16_t kSharedObject = 3; // ET_DYN
+  bool isShared = bytes.size() >= 64 && bytes.starts_with("\177ELF") &&
+                  static_cast<uint8_t>(bytes[kElfTypeOffset]) ==
+                      kSharedObject &&
+                  bytes[kElfTypeOffset + 1] == 0;
+  if (!isShared)
+    return makeError("the linker '" + linker + "' exited 0 but model.so (" +
+                     llvm::Twine(bytes.size()) +
+                     " bytes) is not an ELF shared object");
+  std::array<uint8_t, 32> digest = llvm::SHA256::hash(
+      llvm::ArrayRef(reinterpret_cast<const uint8_t *>(bytes.data()),
+                     bytes.size()));
+  return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
 } // namespace
 
 llvm::Error cpu::writeArtifact(const ModelDescription &desc,
@@ -127,6 +156,9 @@ llvm::Error cpu::writeArtifact(const ModelDescription &desc,
     return libraryPath.takeError();
   if (auto error = linkSharedLibrary(*linker, *objectPath, *libraryPath))
     return error;
+  auto librarySha256 = hashLinkedLibrary(*linker, *libraryPath);
+  if (!librarySha256)
+    return librarySha256.takeError();
   auto headerPath = staged.stage("model.h");
   if (!headerPath)
     return headerPath.takeError();
@@ -135,7 +167,7 @@ llvm::Error cpu::writeArtifact(const ModelDescription &desc,
   auto jsonPath = staged.stage("model.json");
   if (!jsonPath)
     return jsonPath.takeError();
-  if (auto error = writeFile(*jsonPath, renderJSON(desc)))
+  if (auto error = writeFile(*jsonPath, renderJSON(desc, *librarySha256)))
     return error;
   // model.json goes last: its presence marks a complete artifact.
   return staged.commit();

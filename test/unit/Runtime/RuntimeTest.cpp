@@ -7,6 +7,7 @@
 #include <fstream>
 #include <numeric>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace {
@@ -25,6 +26,47 @@ void writeText(const std::string &path, const std::string &text) {
   std::ofstream(path) << text;
 }
 
+/// The SHA-256 of a file, by coreutils (an implementation independent of
+/// the runtime's).
+std::string sha256sum(const std::string &path) {
+  std::string command = "sha256sum '" + path + "'";
+  FILE *pipe = popen(command.c_str(), "r");
+  char digest[65] = {};
+  if (!pipe || fscanf(pipe, "%64s", digest) != 1)
+    digest[0] = 0;
+  if (pipe)
+    pclose(pipe);
+  return digest;
+}
+
+/// The manifest qsnn-compile would write for FakeArtifact.c; `edit` replaces
+/// a field's text (e.g. {"\"batch\": 4", "\"batch\": 8"}).
+std::string fakeManifest(const std::string &library, const char *triple,
+                         std::pair<std::string, std::string> edit = {}) {
+  std::string text = R"({"name": "fake", "abi_version": 1,
+    "numerics": "integer", "batch": 4, "time_steps": 2, "num_classes": 2,
+    "readout_frac_bits": 0, "classes": ["zero", "one"],
+    "target": {"triple": ")" + std::string(triple) +
+                     R"(", "cpu": "generic", "features": "+sse4.1"},
+    "memory": {"workspace_bytes": 256},
+    "inputs": [{"name": "pixels", "dtype": "uint8", "batch_dim": 0,
+                "shape": [4, 2, 3]},
+               {"name": "events", "dtype": "float32", "batch_dim": 1,
+                "shape": [2, 4, 3]}],
+    "outputs": [{"name": "sums", "dtype": "int64", "batch_dim": 0,
+                 "shape": [4, 2]}],
+    "files": {"shared_library": "model.so",
+              "shared_library_sha256": ")" +
+                     sha256sum(library) + R"("}})";
+  if (!edit.first.empty()) {
+    size_t at = text.find(edit.first);
+    EXPECT_NE(at, std::string::npos) << edit.first;
+    if (at != std::string::npos)
+      text.replace(at, edit.first.size(), edit.second);
+  }
+  return text;
+}
+
 class Runtime : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -39,11 +81,20 @@ protected:
     ASSERT_EQ(std::system(command.c_str()), 0);
   }
 
-  /// Lays out an artifact folder from a built library and a manifest.
-  void makeArtifact(const char *library,
-                    const std::string &json = R"({"name": "fake", "abi_version": 1})") {
+  /// Lays out an artifact folder from a built library and a manifest (by
+  /// default the one qsnn-compile would write).
+  void makeArtifact(const char *library, const std::string &json = "",
+                    const char *triple = "x86_64-unknown-linux-gnu") {
     copyFile(library, dir + "/model.so");
-    writeText(dir + "/model.json", json);
+    writeText(dir + "/model.json",
+              json.empty() ? fakeManifest(library, triple) : json);
+  }
+
+  /// The manifest with one edit, for the library at `library`.
+  void makeEditedArtifact(std::pair<std::string, std::string> edit) {
+    copyFile(FAKE_ARTIFACT, dir + "/model.so");
+    writeText(dir + "/model.json",
+              fakeManifest(FAKE_ARTIFACT, "x86_64-unknown-linux-gnu", edit));
   }
 
   qsnn_rt_status open() { return qsnn_model_open(dir.c_str(), &model); }
@@ -177,7 +228,7 @@ TEST_F(Runtime, MissingArtifact) {
             "'" + dir + "' is not a qsnn artifact: " + dir +
                 "/model.json not found (write one with qsnn-compile -o " +
                 dir + ")");
-  writeText(dir + "/model.json", R"({"name": "fake", "abi_version": 1})");
+  writeText(dir + "/model.json", fakeManifest(FAKE_ARTIFACT, "x"));
   EXPECT_EQ(open(), QSNN_RT_ERR_NOT_FOUND);
   EXPECT_EQ(std::string(qsnn_last_error()), dir + "/model.so not found");
 }
@@ -187,7 +238,7 @@ TEST_F(Runtime, CorruptManifest) {
   EXPECT_EQ(open(), QSNN_RT_ERR_INVALID_ARTIFACT);
   EXPECT_EQ(std::string(qsnn_last_error()),
             dir + "/model.json is not valid JSON (truncated or overwritten?)");
-  makeArtifact(FAKE_ARTIFACT, R"({"name": "other", "abi_version": 1})");
+  makeEditedArtifact({R"("name": "fake")", R"("name": "other")"});
   EXPECT_EQ(open(), QSNN_RT_ERR_INVALID_ARTIFACT);
   EXPECT_EQ(std::string(qsnn_last_error()),
             dir + "/model.so does not export other_info and other_run: not "
@@ -224,13 +275,79 @@ TEST_F(Runtime, OtherAbiVersion) {
 }
 
 TEST_F(Runtime, OtherArchitecture) {
-  makeArtifact(FAKE_ARTIFACT_AARCH64);
+  makeArtifact(FAKE_ARTIFACT_AARCH64, "", "aarch64-unknown-linux-gnu");
   EXPECT_EQ(open(), QSNN_RT_ERR_UNSUPPORTED_CPU);
 #if defined(__x86_64__)
   EXPECT_EQ(std::string(qsnn_last_error()),
             dir + ": the artifact was built for aarch64 but this machine is "
                   "x86_64");
 #endif
+}
+
+TEST_F(Runtime, ModifiedLibrary) {
+  makeArtifact(FAKE_ARTIFACT);
+  // A few bytes of code overwritten: still a well-formed ELF file.
+  std::fstream library(dir + "/model.so",
+                       std::ios::in | std::ios::out | std::ios::binary);
+  library.seekp(0x1100);
+  library.write("\xcc\xcc\xcc\xcc", 4);
+  library.close();
+  EXPECT_EQ(open(), QSNN_RT_ERR_INVALID_ARTIFACT);
+  std::string message = qsnn_last_error();
+  EXPECT_EQ(message.rfind(dir + "/model.so has SHA-256 " +
+                              sha256sum(dir + "/model.so") + " but " + dir +
+                              "/model.json records " +
+                              sha256sum(FAKE_ARTIFACT) +
+                              ": the library was modified or replaced after "
+                              "compilation; recompile the model",
+                          0),
+            0u)
+      << message;
+  EXPECT_EQ(model, nullptr);
+}
+
+TEST_F(Runtime, ManifestWithoutDigest) {
+  makeEditedArtifact({R"("shared_library_sha256")", R"("sha")"});
+  EXPECT_EQ(open(), QSNN_RT_ERR_INVALID_ARTIFACT);
+  EXPECT_EQ(std::string(qsnn_last_error()),
+            dir + "/model.json has no files.shared_library_sha256 (64 hex "
+                  "digits): recompile the model with this qsnn-compile");
+}
+
+TEST_F(Runtime, ManifestContradictsLibrary) {
+  struct Case {
+    std::pair<std::string, std::string> edit;
+    std::string says;
+  };
+  for (const Case &c : std::vector<Case>{
+           {{R"("batch": 4)", R"("batch": 8)"}, "batch is 8 in model.json but 4"},
+           {{R"("workspace_bytes": 256)", R"("workspace_bytes": 16)"},
+            "memory.workspace_bytes is 16 in model.json but 256"},
+           {{R"("shape": [4, 2]})", R"("shape": [4, 3]})"},
+            "output 0 shape is [4,3] in model.json but [4,2]"},
+           {{R"("dtype": "float32")", R"("dtype": "uint8")"},
+            "input 1 dtype is \"uint8\" in model.json but \"float32\""},
+           {{R"("numerics": "integer")", R"("numerics": "float")"},
+            "numerics is \"float\" in model.json but \"integer\""},
+           {{R"("time_steps": 2, )", ""}, "time_steps is missing in model.json but 2"},
+           {{R"(["zero", "one"])", R"(["zero"])"},
+            "names 1 classes but model.so has 2"}}) {
+    makeEditedArtifact(c.edit);
+    EXPECT_EQ(open(), QSNN_RT_ERR_INVALID_ARTIFACT) << c.says;
+    std::string message = qsnn_last_error();
+    EXPECT_NE(message.find(c.says), std::string::npos) << message;
+    EXPECT_EQ(message.rfind(dir + "/model.json ", 0), 0u) << message;
+    EXPECT_EQ(model, nullptr);
+  }
+}
+
+TEST_F(Runtime, ManifestThatIsNotARegularFile) {
+  copyFile(FAKE_ARTIFACT, dir + "/model.so");
+  // A FIFO without a writer would block a plain open forever.
+  ASSERT_EQ(mkfifo((dir + "/model.json").c_str(), 0600), 0);
+  EXPECT_EQ(open(), QSNN_RT_ERR_INVALID_ARTIFACT);
+  EXPECT_EQ(std::string(qsnn_last_error()),
+            dir + "/model.json is not a regular file");
 }
 
 TEST(CpuFeatures, ChecksInstructionSets) {

@@ -1,5 +1,4 @@
-//===- Artifact.h - model.o, model.so, model.h, model.json -------*- C++
-//-*-===//
+//===- Artifact.h - model.o, model.so, model.h, model.json ----*- C++ -*-===//
 #ifndef QSNN_TARGET_CPU_ARTIFACT_H
 #define QSNN_TARGET_CPU_ARTIFACT_H
 
@@ -21,8 +20,10 @@ struct ArtifactOptions {
 /// model.h: qsnn_abi.h (embedded at build time), prototypes and #defines.
 std::string renderHeader(const ModelDescription &description);
 
-/// model.json: metadata, target and memory plan.
-std::string renderJSON(const ModelDescription &description);
+/// model.json: metadata, target, memory plan and `librarySha256`, the
+/// SHA-256 (lower-case hex) of model.so that the runtime verifies.
+std::string renderJSON(const ModelDescription &description,
+                       llvm::StringRef librarySha256);
 
 /// Writes model.o, model.so (linked with the system's ld.lld), model.h and
 /// model.json into `options.outputDir` (created if missing). Every file is
