@@ -32,6 +32,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::qsnn;
@@ -145,6 +146,12 @@ cl::list<std::string> bindInputs(
              "TensorProto FILE (e.g. a Reshape shape given as an input); "
              "repeatable"),
     cl::value_desc("NAME=FILE"), cl::cat(category));
+cl::opt<std::string> maxWorkspace(
+    "max-workspace",
+    cl::desc("Refuse a model whose workspace (docs/compile.md#memory-plan) "
+             "exceeds SIZE bytes; suffixes K, M, G, T are powers of 1024 "
+             "(default: half of this machine's RAM)"),
+    cl::value_desc("SIZE"), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("No progress messages on stderr"),
                     cl::cat(category));
 cl::alias quietShort("q", cl::aliasopt(quiet), cl::desc("Alias for --quiet"),
@@ -181,6 +188,54 @@ int usageError(const llvm::Twine &message) {
   return ::qsnn::tools::kUsageError;
 }
 
+/// Samples per call: far above any batch that fits a cache, and small
+/// enough that no shape computation nears int64 overflow.
+constexpr int64_t kMaxBatch = int64_t(1) << 20;
+
+/// The --max-workspace limit in bytes, set by validateOptions.
+uint64_t workspaceLimit = 0;
+
+/// Half of the physical memory: a workspace beyond it cannot be run here
+/// without swapping, and is almost always a mistaken batch or shape.
+uint64_t defaultWorkspaceLimit() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return uint64_t(8) << 30;
+  return uint64_t(pages) * uint64_t(pageSize) / 2;
+}
+
+/// "268435456", "256M", "2G" (powers of 1024); "" is the default limit.
+bool parseByteSize(llvm::StringRef text, uint64_t &bytes) {
+  if (text.empty()) {
+    bytes = defaultWorkspaceLimit();
+    return true;
+  }
+  unsigned shift = 0;
+  switch (llvm::toUpper(text.back())) {
+  case 'K':
+    shift = 10;
+    break;
+  case 'M':
+    shift = 20;
+    break;
+  case 'G':
+    shift = 30;
+    break;
+  case 'T':
+    shift = 40;
+    break;
+  default:
+    break;
+  }
+  if (shift)
+    text = text.drop_back();
+  if (text.getAsInteger(10, bytes) || bytes == 0 ||
+      bytes > (UINT64_MAX >> shift))
+    return false;
+  bytes <<= shift;
+  return true;
+}
+
 /// Checks options that do not need the model. Returns a message or "".
 std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
   if (target != "cpu" && target != "hls")
@@ -205,8 +260,13 @@ std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
   if (!stopStage && !emitLlvm && outputDir.empty())
     return "no output directory: pass -o <dir> (or --emit-mlir / "
            "--emit-llvm to print IR)";
-  if (batch < 1)
-    return "--batch must be at least 1";
+  if (batch < 1 || batch > kMaxBatch)
+    return "--batch must be at least 1 and at most " +
+           std::to_string(kMaxBatch) + ", got " + std::to_string(batch);
+  if (!parseByteSize(maxWorkspace, workspaceLimit))
+    return "--max-workspace expects a byte count such as 268435456, 256M "
+           "or 2G, got '" +
+           maxWorkspace + "'";
   for (const std::string &binding : bindInputs) {
     size_t equals = binding.find('=');
     if (equals == 0 || equals == std::string::npos ||
@@ -336,6 +396,13 @@ int compile() {
                 cpu::getStageName(last) + "'");
   if (failed(cpu::lowerModule(*module, *description, last)))
     return 1;
+  if (description->memory.workspaceBytes > workspaceLimit)
+    return error("the model needs a " +
+                 llvm::Twine(description->memory.workspaceBytes) +
+                 "-byte workspace, more than --max-workspace " +
+                 llvm::Twine(workspaceLimit) +
+                 " bytes (a smaller --batch needs less; raise the limit "
+                 "with --max-workspace if this is intended)");
   if (stopStage) {
     module->print(llvm::outs());
     return 0;
