@@ -7,6 +7,7 @@
 #include "qsnn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Transforms/Passes.h"
@@ -139,10 +140,21 @@ LogicalResult qsnn::runStage(ModuleOp module, StringRef pipeline,
     return success();
   if (record)
     record->push_back(getTextualPipeline(pm));
-  if (failed(pm.run(module)))
+  // A pass that fails says why; the stage is named only when none did, so
+  // that every failure is one line.
+  bool passReported = false;
+  LogicalResult result = success();
+  {
+    ScopedDiagnosticHandler watch(module.getContext(), [&](Diagnostic &diag) {
+      passReported |= diag.getSeverity() == DiagnosticSeverity::Error;
+      return failure(); // and pass it on to the tool's handler
+    });
+    result = pm.run(module);
+  }
+  if (failed(result) && !passReported)
     return module.emitError() << "the " << pipeline
                               << " pipeline failed in stage '" << stage << "'";
-  return success();
+  return result;
 }
 
 LogicalResult qsnn::prepareModule(ModuleOp module, StringRef target,

@@ -384,7 +384,8 @@ OwningOpRef<ModuleOp> Importer::run() {
             << "' (supported: float32, uint8)";
     return nullptr;
   }
-  if (failed(finishOutputs(func)))
+  if (failed(finishOutputs(func)) ||
+      failed(checkMetadataAgainstGraph(*module, func)))
     return nullptr;
   eraseDeadOps(func);
   if (failed(verify(*module)))

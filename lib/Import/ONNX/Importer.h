@@ -199,6 +199,9 @@ public:
 
 private:
   LogicalResult importMetadata(ModuleOp module);
+  /// Metadata that must agree with the imported graph: the class names
+  /// with the logits' extent.
+  LogicalResult checkMetadataAgainstGraph(ModuleOp module, func::FuncOp func);
   LogicalResult checkOpsets();
   LogicalResult declareConstants();
   LogicalResult buildSignature(func::FuncOp &func);

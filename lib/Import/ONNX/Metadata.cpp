@@ -77,14 +77,23 @@ LogicalResult Importer::importMetadata(ModuleOp module) {
       return error() << "metadata qsnn.input_kind must be 'static' or "
                         "'events', got '"
                      << kind << "'";
-  } else {
-    // Without metadata: event frames are the rank-5 uint8 inputs of §5.
-    kind = "static";
-    for (const onnx::ValueInfoProto &input : model.graph().input())
-      if (input.type().tensor_type().elem_type() == kUInt8 &&
-          input.type().tensor_type().shape().dim_size() == 5)
-        kind = "events";
   }
+  // Event frames are the rank-5 uint8 inputs of §5.2; metadata may only
+  // confirm what the inputs say.
+  const onnx::ValueInfoProto *frames = nullptr;
+  for (const onnx::ValueInfoProto &input : model.graph().input())
+    if (input.type().tensor_type().elem_type() == kUInt8 &&
+        input.type().tensor_type().shape().dim_size() == 5)
+      frames = &input;
+  if (kind.empty())
+    kind = frames ? "events" : "static";
+  else if (kind == "events" && !frames)
+    return error() << "metadata qsnn.input_kind is 'events' but no graph "
+                      "input is rank-5 uint8 event frames [T, N, C, H, W]";
+  else if (kind == "static" && frames)
+    return error() << "metadata qsnn.input_kind is 'static' but graph input '"
+                   << frames->name()
+                   << "' is rank-5 uint8 event frames [T, N, C, H, W]";
   qsnnDialect.getInputKindAttrHelper().setAttr(module, b.getStringAttr(kind));
 
   it = meta.find("qsnn.class_names");
@@ -116,4 +125,23 @@ LogicalResult Importer::importMetadata(ModuleOp module) {
     qsnnDialect.getOpsetAttrHelper().setAttr(
         module, b.getI64IntegerAttr(opset->second));
   return success();
+}
+
+LogicalResult Importer::checkMetadataAgainstGraph(ModuleOp module,
+                                                  func::FuncOp func) {
+  ArrayAttr names =
+      QSNNDialect::get(module.getContext()).getClassNamesAttrHelper().getAttr(
+          module);
+  if (!names || names.empty() || func.getNumResults() == 0)
+    return success();
+  auto logits = dyn_cast<RankedTensorType>(func.getResultTypes().front());
+  if (!logits || logits.getRank() != 2 || logits.isDynamicDim(1) ||
+      logits.getDimSize(1) == static_cast<int64_t>(names.size()))
+    return success();
+  nodeLoc = FileLineColLoc::get(&context, path, 0, 0);
+  current = nullptr;
+  return error() << "metadata qsnn.class_names names " << names.size()
+                 << " classes but the logits '"
+                 << model.graph().output(0).name() << "' have "
+                 << logits.getDimSize(1);
 }

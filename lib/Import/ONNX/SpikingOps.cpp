@@ -92,6 +92,23 @@ LogicalResult importLIF(Importer &imp) {
   return imp.setOutput(0, lif);
 }
 
+/// A constant variance must leave var + epsilon > 0 in every channel, or
+/// the normalization divides by the square root of a non-positive number.
+LogicalResult checkVariance(Importer &imp, float epsilon) {
+  if (!imp.input(4).isConstant() || imp.input(4).dtype != kFloat)
+    return success();
+  FailureOr<SmallVector<float>> variance =
+      imp.floatConstantInput(4, "variance");
+  if (failed(variance))
+    return failure();
+  for (auto [channel, value] : llvm::enumerate(*variance))
+    if (!(value + epsilon > 0.0f))
+      return imp.error() << "variance '" << imp.inputName(4) << "' is "
+                         << formatNumber(value) << " in channel " << channel
+                         << "; var + epsilon must be positive";
+  return success();
+}
+
 LogicalResult importBatchNorm(Importer &imp) {
   for (unsigned i = 1; i < imp.numOutputs(); ++i)
     if (!imp.node().output(i).empty())
@@ -126,6 +143,8 @@ LogicalResult importBatchNorm(Importer &imp) {
     return imp.error() << "only rank-2 and rank-4 inputs are supported, got "
                           "rank "
                        << x.size();
+  if (failed(checkVariance(imp, epsilon)))
+    return failure();
   SmallVector<Value, 5> operands;
   for (unsigned i = 0; i < 5; ++i) {
     if (i > 0 && imp.input(i).shape != SmallVector<int64_t>{x[1]})
