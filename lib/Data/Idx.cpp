@@ -1,5 +1,4 @@
-//===- Idx.cpp - MNIST / Fashion-MNIST idx files
-//---------------------------===//
+//===- Idx.cpp - MNIST / Fashion-MNIST idx files -------------------------===//
 //
 // idx format: big-endian magic 0x000008NN (unsigned bytes, NN dimensions),
 // NN big-endian uint32 sizes, then the items. The official downloads are
@@ -103,8 +102,19 @@ IdxArray readIdx(const fs::path &path, unsigned expectedDims) {
     failFile(path, "header declares an implausible " + std::to_string(payload) +
                        " bytes of data");
 
-  array.data.resize(payload);
-  got = file.read(array.data.data(), payload);
+  // In chunks: a header that claims more than the file holds allocates no
+  // more than the file provides.
+  constexpr uint64_t kChunkBytes = uint64_t(16) << 20;
+  got = 0;
+  while (got < payload) {
+    uint64_t want = std::min(payload - got, kChunkBytes);
+    array.data.resize(got + want);
+    uint64_t arrived = file.read(array.data.data() + got, want);
+    got += arrived;
+    if (arrived < want)
+      break;
+  }
+  array.data.resize(got);
   if (got < payload) {
     std::string why = file.zlibError();
     failFile(path, "truncated: expected " +

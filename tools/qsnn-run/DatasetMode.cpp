@@ -6,10 +6,12 @@
 #include "qsnn/Support/Progress.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
 
 using namespace qsnn::run;
 
@@ -72,25 +74,39 @@ void fillChunk(const qsnn::data::DataSplit &split, int64_t start, int64_t count,
                   split.sample(start + n) + t * frame, frame);
 }
 
+/// Checked before the evaluation: a predictions path that exists must be a
+/// regular file (it is replaced).
+bool checkPredictionsPath(const std::string &path, std::string &error) {
+  struct stat status;
+  if (path.empty() || stat(path.c_str(), &status) != 0 ||
+      S_ISREG(status.st_mode))
+    return true;
+  error = "--save-predictions " + path + " is not a regular file";
+  return false;
+}
+
 /// Writes one class index per line, through a temporary file and a rename.
 bool writePredictions(const std::string &path,
                       const std::vector<int64_t> &predictions,
                       std::string &error) {
   std::string temporary = path + ".tmp";
+  bool written;
   {
     std::ofstream out(temporary);
     for (int64_t p : predictions)
       out << p << "\n";
-    if (!out) {
-      error = "cannot write " + temporary;
-      return false;
-    }
+    written = static_cast<bool>(out);
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    error = "cannot rename " + temporary + " to " + path;
-    return false;
+  if (!written) {
+    error = "cannot write " + temporary;
+  } else if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    error = "cannot rename " + temporary + " to " + path + ": " +
+            std::strerror(errno);
+    written = false;
   }
-  return true;
+  if (!written)
+    std::remove(temporary.c_str()); // nothing half-written stays behind
+  return written;
 }
 
 } // namespace
@@ -99,6 +115,8 @@ ExitCode qsnn::run::runDataset(Artifact &artifact,
                                const DatasetOptions &options,
                                nlohmann::json &report, std::string &error) {
   const qsnn_model_info &info = artifact.info();
+  if (!checkPredictionsPath(options.predictionsFile, error))
+    return Failure;
   qsnn::data::LoadOptions load;
   load.dataDir = options.dataDir;
   load.timeSteps = info.time_steps > 0 ? info.time_steps : 1;

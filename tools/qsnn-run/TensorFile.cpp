@@ -18,44 +18,65 @@ int64_t HostTensor::elements() const {
 
 namespace {
 
+/// The importer's limit on one tensor (docs/spec.md §5.11).
+constexpr int64_t kMaxTensorElements = int64_t(1) << 32;
+
 bool exists(const std::string &path) {
   struct stat info;
   return stat(path.c_str(), &info) == 0;
 }
 
-/// Copies typed repeated fields or raw_data into `tensor.bytes`.
+/// Values `proto` holds for a tensor of `dtype` (raw_data counted in
+/// elements of `width` bytes; -1 when raw_data is not a whole number).
+int64_t valuesHeld(const onnx::TensorProto &proto, int32_t dtype,
+                   size_t width) {
+  if (proto.has_raw_data())
+    return proto.raw_data().size() % width ? -1
+                                           : proto.raw_data().size() / width;
+  if (dtype == QSNN_DTYPE_FLOAT32)
+    return proto.float_data_size();
+  if (dtype == QSNN_DTYPE_INT64)
+    return proto.int64_data_size();
+  return proto.int32_data_size(); // uint8: one value per int32_data entry
+}
+
+/// Copies typed repeated fields or raw_data into `tensor.bytes`, after
+/// checking the amount of data against the shape (so a shape alone never
+/// allocates) and, for uint8 in int32_data, the range.
 bool fillData(const onnx::TensorProto &proto, HostTensor &tensor,
               const std::string &path, std::string &error) {
-  int64_t count = tensor.elements();
   size_t width = tensor.dtype == QSNN_DTYPE_UINT8     ? 1
                  : tensor.dtype == QSNN_DTYPE_FLOAT32 ? 4
                                                       : 8;
-  tensor.bytes.assign(count * width, 0);
-  int64_t have = 0;
-  if (proto.has_raw_data()) {
-    const std::string &raw = proto.raw_data();
-    have = static_cast<int64_t>(raw.size() / width);
-    if (raw.size() == tensor.bytes.size())
-      std::memcpy(tensor.bytes.data(), raw.data(), raw.size());
-  } else if (tensor.dtype == QSNN_DTYPE_FLOAT32) {
-    have = proto.float_data_size();
-    if (have == count)
-      std::memcpy(tensor.bytes.data(), proto.float_data().data(), count * 4);
-  } else if (tensor.dtype == QSNN_DTYPE_INT64) {
-    have = proto.int64_data_size();
-    if (have == count)
-      std::memcpy(tensor.bytes.data(), proto.int64_data().data(), count * 8);
-  } else {
-    // uint8 values are stored one per int32_data entry.
-    have = proto.int32_data_size();
-    for (int64_t i = 0; have == count && i < count; ++i)
-      tensor.bytes[i] = static_cast<uint8_t>(proto.int32_data(i));
-  }
+  int64_t count = tensor.elements();
+  int64_t have = valuesHeld(proto, tensor.dtype, width);
   if (have != count) {
     error = path + ": tensor '" + tensor.name + "' has " +
-            std::to_string(have) + " values but its shape needs " +
-            std::to_string(count);
+            (have < 0 ? std::to_string(proto.raw_data().size()) +
+                            " bytes of raw_data, not a whole number of " +
+                            std::to_string(width) + "-byte values,"
+                      : std::to_string(have) + " values") +
+            " but its shape needs " + std::to_string(count);
     return false;
+  }
+  tensor.bytes.assign(count * width, 0);
+  if (proto.has_raw_data()) {
+    std::memcpy(tensor.bytes.data(), proto.raw_data().data(), count * width);
+  } else if (tensor.dtype == QSNN_DTYPE_FLOAT32) {
+    std::memcpy(tensor.bytes.data(), proto.float_data().data(), count * 4);
+  } else if (tensor.dtype == QSNN_DTYPE_INT64) {
+    std::memcpy(tensor.bytes.data(), proto.int64_data().data(), count * 8);
+  } else {
+    for (int64_t i = 0; i < count; ++i) {
+      int32_t value = proto.int32_data(i);
+      if (value < 0 || value > 255) {
+        error = path + ": tensor '" + tensor.name + "' holds " +
+                std::to_string(value) + " at element " + std::to_string(i) +
+                ", outside uint8's 0..255";
+        return false;
+      }
+      tensor.bytes[i] = static_cast<uint8_t>(value);
+    }
   }
   return true;
 }
@@ -76,11 +97,19 @@ bool qsnn::run::readTensorFile(const std::string &path, HostTensor &tensor,
   }
   tensor.name = proto.name();
   tensor.shape.assign(proto.dims().begin(), proto.dims().end());
-  for (int64_t d : tensor.shape)
+  int64_t count = 1;
+  for (int64_t d : tensor.shape) {
     if (d < 0) {
       error = path + ": negative dimension in tensor '" + tensor.name + "'";
       return false;
     }
+    if (d > 0 && count > kMaxTensorElements / d) {
+      error = path + ": tensor '" + tensor.name +
+              "' has more than 2^32 elements";
+      return false;
+    }
+    count *= d;
+  }
   switch (proto.data_type()) {
   case onnx::TensorProto::UINT8:
     tensor.dtype = QSNN_DTYPE_UINT8;

@@ -1,7 +1,8 @@
-//===- IdxTest.cpp - MNIST idx reader on small generated files
-//-------------===//
+//===- IdxTest.cpp - MNIST idx reader on small generated files -----------===//
 
 #include "TestFiles.h"
+
+#include <sys/resource.h>
 
 namespace qsnn::data::test {
 namespace {
@@ -109,6 +110,24 @@ TEST_F(IdxTest, HeaderCutShort) {
   std::string message = dataErrorOf([&] { load(); });
   EXPECT_TRUE(containsAll(message, {"t10k-labels-idx1-ubyte",
                                     "truncated: expected 4 bytes, got 3"}));
+}
+
+TEST_F(IdxTest, HeaderClaimingMoreThanTheFileHolds) {
+  // 2^32 - 1 labels declared, 2 present: refused as truncated, and the
+  // reader allocates what arrived, not the 4 GiB the header claims.
+  Bytes bytes = makeIdx({2}, {7, 1});
+  bytes[4] = bytes[5] = bytes[6] = bytes[7] = 0xff;
+  writeBytes(dir / "t10k-labels-idx1-ubyte", bytes);
+  struct rusage before, after;
+  getrusage(RUSAGE_SELF, &before);
+  std::string message = dataErrorOf([&] { load(); });
+  getrusage(RUSAGE_SELF, &after);
+  EXPECT_TRUE(containsAll(message, {"t10k-labels-idx1-ubyte",
+                                    "truncated: expected 4294967303 bytes, "
+                                    "got 10"}))
+      << message;
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 256 * 1024) // kB
+      << "peak RSS grew by " << (after.ru_maxrss - before.ru_maxrss) << " kB";
 }
 
 TEST_F(IdxTest, TrailingData) {

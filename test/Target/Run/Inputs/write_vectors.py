@@ -52,3 +52,34 @@ with open(os.path.join(root, "garbage", "input_0.pb"), "wb") as f:
 save("garbage", "output_0", logits)
 shutil.rmtree(os.path.join(root, "empty"), ignore_errors=True)
 os.makedirs(os.path.join(root, "empty"))
+
+
+def save_proto(folder, tensor):
+    os.makedirs(os.path.join(root, folder), exist_ok=True)
+    with open(os.path.join(root, folder, "input_0.pb"), "wb") as f:
+        f.write(tensor.SerializeToString())
+    save(folder, "output_0", logits)
+
+
+huge = onnx.TensorProto()  # 2^40 declared elements, no data
+huge.name = "pixels"
+huge.data_type = onnx.TensorProto.UINT8
+huge.dims.extend([1 << 40, 1, 4, 4])
+save_proto("huge", huge)
+big = onnx.TensorProto()  # 2^30 declared elements, no data
+big.name = "pixels"
+big.data_type = onnx.TensorProto.UINT8
+big.dims.extend([1 << 26, 1, 4, 4])
+save_proto("big", big)
+wide = onnx.TensorProto()  # a uint8 value of 300 in int32_data
+wide.name = "pixels"
+wide.data_type = onnx.TensorProto.UINT8
+wide.dims.extend([1, 1, 4, 4])
+wide.int32_data.extend([0] * 5 + [300] + [0] * 10)
+save_proto("wide", wide)
+ragged = onnx.TensorProto()  # raw_data not a whole number of float32
+ragged.name = "pixels"
+ragged.data_type = onnx.TensorProto.FLOAT
+ragged.dims.extend([1, 1, 4, 4])
+ragged.raw_data = b"\0" * 63
+save_proto("ragged", ragged)
