@@ -77,6 +77,16 @@ std::vector<std::string> readTextLines(const fs::path &path) {
   return lines;
 }
 
+void requirePlainFileName(const fs::path &list, const std::string &where,
+                          const std::string &name) {
+  if (name.empty() || name == "." || name == ".." ||
+      name.find_first_of("/\\") != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    failFile(list, where + ": '" + name +
+                       "' is not a plain file name (lists may only name files "
+                       "inside the data set's folder)");
+}
+
 bool naturalLess(const std::string &a, const std::string &b) {
   size_t i = 0, j = 0;
   auto isDigit = [](char c) { return c >= '0' && c <= '9'; };

@@ -38,6 +38,12 @@ std::vector<uint8_t> readBinaryFile(const fs::path &path);
 /// surrounding whitespace removed.
 std::vector<std::string> readTextLines(const fs::path &path);
 
+/// Throws DataError unless `name`, read from `list` (`where` in it, e.g.
+/// "line 3"), is a plain file name: a list inside a data set folder may only
+/// name files in that folder, never "../x", "/etc/x" or "sub/x".
+void requirePlainFileName(const fs::path &list, const std::string &where,
+                          const std::string &name);
+
 /// Entries of `dir` (files or directories, per `wantDirectories`), sorted in
 /// natural order so that "x_2" precedes "x_10".
 std::vector<fs::path> listDirectory(const fs::path &dir, bool wantDirectories);

@@ -157,7 +157,10 @@ DataSplit loadGestureSplit(const fs::path &root, const std::string &listName,
     failFile(root / listName, "lists no recordings");
   DataSplit split = makeEventSplit(spec, 0);
   const int64_t sampleBytes = split.sampleBytes();
-  for (const std::string &name : recordings) {
+  for (size_t index = 0; index < recordings.size(); ++index) {
+    const std::string &name = recordings[index];
+    requirePlainFileName(root / listName,
+                         "entry " + std::to_string(index + 1), name);
     if (limit >= 0 && split.size >= limit)
       break;
     fs::path recording = root / name;

@@ -142,6 +142,8 @@ std::vector<LabelledImage> listValImages(const fs::path &root,
       failFile(annotations, "line " + std::to_string(lineNumber) +
                                 ": expected <file>\\t<wnid>[\\t<box>], got '" +
                                 line + "'");
+    requirePlainFileName(annotations, "line " + std::to_string(lineNumber),
+                         fields[0]);
     auto it = std::lower_bound(wnids.begin(), wnids.end(), fields[1]);
     if (it == wnids.end() || *it != fields[1])
       failFile(annotations, "line " + std::to_string(lineNumber) + ": class '" +

@@ -196,6 +196,18 @@ TEST_F(DvsGestureTest, MissingRecording) {
   EXPECT_TRUE(containsAll(message, {"user02_led.aedat", "missing file"}));
 }
 
+TEST_F(DvsGestureTest, ListNamingAFileOutsideTheFolder) {
+  // The recording exists, but only by leaving the data set's folder.
+  writeBytes(dir / "outside.aedat", aedatFile({{{1, 1, 1, 100}}}));
+  writeText(dir / "outside_labels.csv", "class,a,b\n1,100,200\n");
+  writeText(root / "trials_to_test.txt", "user02_led.aedat\n../outside.aedat\n");
+  std::string message = dataErrorOf([&] { load(); });
+  EXPECT_TRUE(containsAll(message, {"trials_to_test.txt", "entry 2",
+                                    "'../outside.aedat' is not a plain file "
+                                    "name"}))
+      << message;
+}
+
 TEST_F(DvsGestureTest, ClassOutOfRange) {
   writeText(root / "user02_led_labels.csv",
             "class,startTime_usec,endTime_usec\n12,100,200\n");

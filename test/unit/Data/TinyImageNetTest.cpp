@@ -144,6 +144,16 @@ TEST_F(TinyImageNetTest, MissingClassFolder) {
   EXPECT_TRUE(containsAll(message, {"n02", "missing directory"}));
 }
 
+TEST_F(TinyImageNetTest, AnnotationNamingAFileOutsideTheFolder) {
+  writeText(root / "val" / "val_annotations.txt",
+            "val_0.JPEG\tn01\t0\t0\t1\t1\n"
+            "../../train/n01/images/n01_0.JPEG\tn01\t0\t0\t1\t1\n");
+  std::string message = dataErrorOf([&] { load(); });
+  EXPECT_TRUE(containsAll(message, {"val_annotations.txt", "line 2",
+                                    "is not a plain file name"}))
+      << message;
+}
+
 TEST_F(TinyImageNetTest, UnknownValClass) {
   writeText(root / "val" / "val_annotations.txt",
             "val_0.JPEG\tn07\t0\t0\t1\t1\n");
