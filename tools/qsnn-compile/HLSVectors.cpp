@@ -1,6 +1,7 @@
 //===- HLSVectors.cpp - integer test vectors for the HLS project ----------===//
 #include "HLSVectors.h"
 
+#include "qsnn/Import/ImportONNX.h"
 #include "qsnn/Target/CPU/JIT.h"
 
 #include "qsnn_abi.h"
@@ -40,6 +41,11 @@ readInputs(llvm::StringRef path, const qsnn_tensor_desc &desc) {
   onnx::TensorProto tensor;
   if (!tensor.ParseFromString((*buffer)->getBuffer().str()))
     return makeError(path + ": not an ONNX TensorProto");
+  // Sizes and values first: a declared shape must not allocate by itself.
+  if (std::string problem = validateTensorFile(
+          tensor, (path + ": tensor '" + tensor.name() + "'").str());
+      !problem.empty())
+    return makeError(problem);
   if (tensor.data_type() != onnx::TensorProto::UINT8)
     return makeError(path +
                      ": the HLS kernel takes uint8 inputs, the tensor "

@@ -22,6 +22,10 @@ class DialectRegistry;
 class MLIRContext;
 } // namespace mlir
 
+namespace onnx {
+class TensorProto;
+} // namespace onnx
+
 namespace mlir::qsnn {
 
 struct OnnxImportOptions {
@@ -52,6 +56,12 @@ OwningOpRef<ModuleOp> importOnnxBuffer(llvm::StringRef contents,
 
 /// Adds the dialects the imported IR uses to `registry`.
 void registerImportOnnxDialects(DialectRegistry &registry);
+
+/// Checks a TensorProto read from a file (a test vector, a bound input) as
+/// the importer checks initializers (docs/spec.md §5.11): dims, data sizes,
+/// finite floats, uint8 range; external data is refused. Returns "" or a
+/// one-line message starting with `what`.
+std::string validateTensorFile(onnx::TensorProto &tensor, llvm::StringRef what);
 
 /// Registers `--import-onnx` (options `--batch-size`, `--onnx-function-name`,
 /// `--bind-input NAME=FILE`) with mlir-translate.

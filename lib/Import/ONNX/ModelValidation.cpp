@@ -2,6 +2,8 @@
 #include "ModelValidation.h"
 #include "TensorData.h"
 
+#include "qsnn/Import/ImportONNX.h"
+
 #include <onnx/onnx_pb.h>
 
 #include "llvm/ADT/SmallString.h"
@@ -269,6 +271,11 @@ std::string validateInput(const onnx::ValueInfoProto &input) {
 }
 
 } // namespace
+
+std::string mlir::qsnn::validateTensorFile(onnx::TensorProto &tensor,
+                                          llvm::StringRef what) {
+  return validateTensor(tensor, what, /*modelDir=*/"");
+}
 
 std::string onnx_import::validateModel(onnx::ModelProto &model,
                                        llvm::StringRef modelDir) {
