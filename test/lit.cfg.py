@@ -22,10 +22,19 @@ config.environment["PATH"] = path
 # runtime library.
 config.environment["QSNN_RUNTIME_LIBRARY"] = os.path.join(
     config.qsnn_obj_root, "lib", "libqsnn_runtime.so")
-config.substitutions.append(("%python", config.python_executable))
+# In the sanitized build Python (not instrumented) loads the instrumented
+# runtime library, so it runs with the shared ASan runtime preloaded and,
+# since the interpreter's own allocations are not ours, without leak checks.
+python = config.python_executable
+if config.qsnn_asan_runtime:
+    options = config.environment.get("ASAN_OPTIONS", "")
+    python = "env LD_PRELOAD=%s ASAN_OPTIONS=%s %s" % (
+        config.qsnn_asan_runtime,
+        (options + ":" if options else "") + "detect_leaks=0", python)
+config.substitutions.append(("%python", python))
 config.substitutions.append(("%qsnn_src", config.qsnn_src_root))
 config.substitutions.append(
-    ("%check_error", config.python_executable + " " +
+    ("%check_error", python + " " +
      os.path.join(config.test_source_root, "Inputs", "check_error.py")))
 
 if config.qsnn_enable_train:
