@@ -3,7 +3,8 @@
 Seeds are small valid inputs, so that fuzzing starts inside each format:
 ONNX models taken from the importer's lit tests (onnxtext as written, binary
 as parsed and serialized by onnx), one tiny file set per data set, model.json
-manifests of the runtime tests' hand-written artifact, and ELF headers.
+manifests of the runtime tests' hand-written artifact, ELF headers, and
+TensorProto test vectors.
 Folder-reading targets take their files joined by the separator of
 fuzz/FuzzInput.h. Run with Debian's python3 (onnx, numpy, PIL):
 
@@ -157,11 +158,30 @@ def runtime_seeds():
     write("fuzz-runtime-elf", "truncated", header[:40])
 
 
+def tensor_seeds():
+    """TensorProto test vectors: each dtype qsnn-run reads, raw and typed."""
+    from onnx import numpy_helper
+    pixels = (np.arange(16) * 17 % 256).astype(np.uint8).reshape(1, 1, 4, 4)
+    logits = np.arange(-10, 10, dtype=np.int64).reshape(2, 10)
+    floats = np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)
+    for name, array in (("pixels-raw", pixels), ("logits-raw", logits),
+                        ("floats-raw", floats)):
+        write("fuzz-run-tensorfile", name,
+              numpy_helper.from_array(array, "x").SerializeToString())
+    typed = onnx.helper.make_tensor("y", onnx.TensorProto.INT64, [2, 10],
+                                    logits.flatten().tolist())
+    write("fuzz-run-tensorfile", "logits-typed", typed.SerializeToString())
+    typed8 = onnx.helper.make_tensor("z", onnx.TensorProto.UINT8, [1, 1, 4, 4],
+                                     pixels.flatten().tolist())
+    write("fuzz-run-tensorfile", "pixels-typed", typed8.SerializeToString())
+
+
 def main():
     shutil.rmtree(os.path.join(HERE, "corpus"), ignore_errors=True)
     onnx_seeds()
     data_seeds()
     runtime_seeds()
+    tensor_seeds()
     for target in sorted(os.listdir(os.path.join(HERE, "corpus"))):
         count = len(os.listdir(os.path.join(HERE, "corpus", target)))
         print("%-26s %3d seeds" % (target, count))

@@ -60,6 +60,8 @@ bool fillData(const onnx::TensorProto &proto, HostTensor &tensor,
     return false;
   }
   tensor.bytes.assign(count * width, 0);
+  if (count == 0) // an empty repeated field has no data() to copy from
+    return true;
   if (proto.has_raw_data()) {
     std::memcpy(tensor.bytes.data(), proto.raw_data().data(), count * width);
   } else if (tensor.dtype == QSNN_DTYPE_FLOAT32) {
