@@ -39,7 +39,9 @@ def write(path, nodes, edges, version="1.0.0", layout="v1", compression="gzip"):
                 elif isinstance(value, str):
                     g.create_dataset(key, data=value, dtype=h5py.string_dtype())
                 elif value is not None:
-                    g.create_dataset(key, data=value, compression=compression)
+                    scalar = np.ndim(value) == 0  # HDF5 filters need chunks
+                    g.create_dataset(key, data=value,
+                                     compression=None if scalar else compression)
         if layout == "v0":
             data = np.array([[a.encode(), b.encode()] for a, b in edges],
                             dtype=object)
