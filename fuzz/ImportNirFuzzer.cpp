@@ -34,9 +34,8 @@ const DialectRegistry &registry() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MLIRContext context(registry(), MLIRContext::Threading::DISABLED);
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) {
-    return success();
-  });
+  ScopedDiagnosticHandler quiet(&context,
+                                [](Diagnostic &) { return success(); });
   llvm::StringRef contents(reinterpret_cast<const char *>(data), size);
   qsnn::NirImportOptions options;
   options.timeSteps = 3;

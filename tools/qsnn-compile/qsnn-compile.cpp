@@ -153,11 +153,11 @@ cl::opt<std::string> maxWorkspace(
              "exceeds SIZE bytes; suffixes K, M, G, T are powers of 1024 "
              "(default: half of this machine's RAM)"),
     cl::value_desc("SIZE"), cl::cat(category));
-cl::opt<double> nirDt(
-    "dt",
-    cl::desc("NIR input: forward Euler step in seconds for LIF, LI and "
-             "CubaLIF time constants (docs/spec.md §8.3)"),
-    cl::init(0.0), cl::cat(category));
+cl::opt<double>
+    nirDt("dt",
+          cl::desc("NIR input: forward Euler step in seconds for LIF, LI and "
+                   "CubaLIF time constants (docs/spec.md §8.3)"),
+          cl::init(0.0), cl::cat(category));
 cl::opt<int64_t> nirTimeSteps(
     "time-steps",
     cl::desc("NIR input (required): time steps T per run; the artifact takes "

@@ -79,9 +79,10 @@ int main(int argc, char **argv) {
       "qsnn translation driver: ONNX and NIR import (docs/spec.md §5, §8) "
       "and code emission\n");
   if (!translation) {
-    llvm::errs() << "qsnn-translate: error: no translation given: pass "
-                    "--import-onnx, --import-nir or --emit-hls-cpp (see qsnn-translate "
-                    "--help)\n";
+    llvm::errs()
+        << "qsnn-translate: error: no translation given: pass "
+           "--import-onnx, --import-nir or --emit-hls-cpp (see qsnn-translate "
+           "--help)\n";
     return ::qsnn::tools::kUsageError;
   }
   if (translation.getNumOccurrences() > 1) {

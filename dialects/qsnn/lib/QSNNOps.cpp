@@ -235,12 +235,12 @@ static LogicalResult verifyExtendedDynamics(LIFOp op) {
               "emit_membrane need membrane_bits = 32 and fire_on = full";
   double vReset = op.getVReset().convertToDouble();
   if (!std::isfinite(vReset))
-    return op.emitOpError() << "v_reset must be finite, got "
-                            << formatNumber(vReset);
+    return op.emitOpError()
+           << "v_reset must be finite, got " << formatNumber(vReset);
   double threshold = op.getThreshold().convertToDouble();
   if (!std::isfinite(threshold))
-    return op.emitOpError() << "threshold must be finite, got "
-                            << formatNumber(threshold);
+    return op.emitOpError()
+           << "threshold must be finite, got " << formatNumber(threshold);
   return success();
 }
 

@@ -117,22 +117,20 @@ struct ConvertLIF : StaticShapeLowering<LIFOp> {
     Value membrane0 = createFilled(rewriter, loc, stepType, 0.0);
     return buildLIFTimeLoop(
         rewriter, loc, op.getInput(), op.getTimeSteps(), membrane0,
-        rewriter.getF32Type(),
-        [&](OpBuilder &e, Location el, ValueRange args) {
+        rewriter.getF32Type(), [&](OpBuilder &e, Location el, ValueRange args) {
           Value decayed = e.create<arith::MulFOp>(el, args[1], tau);
           Value h = e.create<arith::AddFOp>(el, decayed, args[0]);
           Value next = h, spike = zero;
           if (reset != Reset::None) {
             Value fire = e.create<arith::CmpFOp>(el, predicate, h, threshold);
             spike = e.create<arith::SelectOp>(el, fire, one, zero);
-            next = reset == Reset::Hard
-                       ? e.create<arith::SelectOp>(el, fire, vReset, h)
-                             .getResult()
-                       : e.create<arith::SubFOp>(
-                              el, h,
-                              e.create<arith::SelectOp>(el, fire, threshold,
-                                                        zero))
-                             .getResult();
+            next =
+                reset == Reset::Hard
+                    ? e.create<arith::SelectOp>(el, fire, vReset, h).getResult()
+                    : e.create<arith::SubFOp>(
+                           el, h,
+                           e.create<arith::SelectOp>(el, fire, threshold, zero))
+                          .getResult();
           }
           e.create<linalg::YieldOp>(
               el, ValueRange{next, emitMembrane ? next : spike});

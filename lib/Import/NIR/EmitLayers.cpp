@@ -73,20 +73,21 @@ FailureOr<NodeValue> Emitter::emitConv(const NodeValue &in, int spatialDims) {
   int64_t groups = groupsParam->front();
   int64_t outChannels = w.shape[0], groupChannels = w.shape[1];
   if (groups < 1 || outChannels % groups != 0)
-    return fail("groups " + std::to_string(groups) + " must be positive and "
-                "divide the " + std::to_string(outChannels) + " output channels");
+    return fail("groups " + std::to_string(groups) +
+                " must be positive and "
+                "divide the " +
+                std::to_string(outChannels) + " output channels");
   for (int64_t v : llvm::concat<int64_t>(*strides, *dilations))
     if (v < 1)
       return fail("stride and dilation must be positive");
   Shape kernel(w.shape.begin() + 2, w.shape.end());
   if (in.shape.size() != static_cast<size_t>(spatialDims) + 1 ||
       in.shape[0] != groupChannels * groups)
-    return failEdge("the input has shape " + formatShape(in.shape) + " but '" +
-                    node->name + "' reads " +
-                    std::to_string(groupChannels * groups) + " channels of " +
-                    std::to_string(spatialDims) + "-D data (weight " +
-                    formatShape(w.shape) + ", groups " +
-                    std::to_string(groups) + ")");
+    return failEdge(
+        "the input has shape " + formatShape(in.shape) + " but '" + node->name +
+        "' reads " + std::to_string(groupChannels * groups) + " channels of " +
+        std::to_string(spatialDims) + "-D data (weight " +
+        formatShape(w.shape) + ", groups " + std::to_string(groups) + ")");
   Shape spatial(in.shape.begin() + 1, in.shape.end());
   if (const H5Node *declared = node->group->member("input_shape"))
     if (declared->kind == H5Node::Kind::Numeric) {
@@ -111,7 +112,8 @@ FailureOr<NodeValue> Emitter::emitConv(const NodeValue &in, int spatialDims) {
         after[d] = total - before[d];
       }
     } else if (*mode != "valid") {
-      return fail("padding '" + *mode + "' is not an integer, 'same' or 'valid'");
+      return fail("padding '" + *mode +
+                  "' is not an integer, 'same' or 'valid'");
     }
   } else {
     auto pads = intPair("padding", 0, spatialDims);
@@ -218,18 +220,18 @@ FailureOr<NodeValue> Emitter::emitPool(const NodeValue &in, bool average) {
   }
   RankedTensorType outType = mergedType(outShape);
   Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0.0f));
-  Value init = b.create<linalg::FillOp>(
-                    loc, zero,
-                    b.create<tensor::EmptyOp>(loc, outType.getShape(),
-                                              b.getF32Type())
-                        .getResult())
-                   .getResult(0);
+  Value init =
+      b.create<linalg::FillOp>(
+           loc, zero,
+           b.create<tensor::EmptyOp>(loc, outType.getShape(), b.getF32Type())
+               .getResult())
+          .getResult(0);
   Value window = b.create<tensor::EmptyOp>(loc, *kernel, b.getF32Type());
-  Value y = b.create<linalg::PoolingNchwSumOp>(
-                 loc, TypeRange{outType}, ValueRange{x, window},
-                 ValueRange{init}, b.getI64VectorAttr(*strides),
-                 b.getI64VectorAttr({1, 1}))
-                .getResult(0);
+  Value y =
+      b.create<linalg::PoolingNchwSumOp>(
+           loc, TypeRange{outType}, ValueRange{x, window}, ValueRange{init},
+           b.getI64VectorAttr(*strides), b.getI64VectorAttr({1, 1}))
+          .getResult(0);
   return NodeValue{y, outShape};
 }
 
@@ -297,12 +299,12 @@ FailureOr<NodeValue> Emitter::emitThreshold(const NodeValue &in) {
   SmallVector<AffineExpr> neuronDims;
   for (int64_t d = 1; d < rank; ++d)
     neuronDims.push_back(b.getAffineDimExpr(d));
-  Value thresholds = constant(
-      in.shape, theta->values.size() == 1
-                    ? std::vector<double>(type.getNumElements() /
-                                              type.getDimSize(0),
-                                          theta->values[0])
-                    : theta->values);
+  Value thresholds =
+      constant(in.shape, theta->values.size() == 1
+                             ? std::vector<double>(type.getNumElements() /
+                                                       type.getDimSize(0),
+                                                   theta->values[0])
+                             : theta->values);
   AffineMap identity = b.getMultiDimIdentityMap(rank);
   AffineMap neuronMap = AffineMap::get(rank, 0, neuronDims, b.getContext());
   Value init = b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type());

@@ -43,9 +43,8 @@ std::string number(double value) {
 
 static Value createLIF(Emitter &e, Value current, const Dynamics &d) {
   auto lif = e.b.create<LIFOp>(e.loc, current, e.options.timeSteps,
-                               /*membraneBits=*/32, std::nullopt,
-                               FireOn::Full, Levels::Signed, d.decay,
-                               d.threshold);
+                               /*membraneBits=*/32, std::nullopt, FireOn::Full,
+                               Levels::Signed, d.decay, d.threshold);
   lif.setReset(d.reset);
   lif.setVResetAttr(e.b.getF64FloatAttr(d.vReset));
   lif.setStrict(d.reset != Reset::None);
@@ -71,8 +70,8 @@ static FailureOr<double> eulerFactor(Emitter &e, llvm::StringRef name,
   double factor = e.options.dt / tau->values.front();
   if (!(factor < 1))
     return e.fail("dt/" + name + " = " + number(factor) +
-                  " is not below 1: forward Euler needs --dt < " + name +
-                  " (" + number(tau->values.front()) + ")");
+                  " is not below 1: forward Euler needs --dt < " + name + " (" +
+                  number(tau->values.front()) + ")");
   return factor;
 }
 
@@ -128,8 +127,7 @@ FailureOr<NodeValue> Emitter::emitNeuron(const NodeValue &in) {
   }
   double factor = 1.0;
   if (leaky || type.starts_with("Cuba")) {
-    FailureOr<double> k =
-        eulerFactor(*this, leaky ? "tau" : "tau_mem", shape);
+    FailureOr<double> k = eulerFactor(*this, leaky ? "tau" : "tau_mem", shape);
     if (failed(k))
       return failure();
     factor = *k;

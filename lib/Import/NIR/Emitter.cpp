@@ -133,13 +133,13 @@ FailureOr<std::optional<Shape>> Emitter::declaredShape(llvm::StringRef key,
   for (double extent : data->numbers) {
     if (extent != std::floor(extent) || extent < 1 ||
         extent > kMaxDatasetElements)
-      return fail("shape " + llvm::join(llvm::map_range(data->numbers,
-                                                         [](double v) {
-                                                           return std::to_string(
-                                                               int64_t(v));
-                                                         }),
-                                        ", ") +
-                  " has an extent that is not a positive integer");
+      return fail(
+          "shape " +
+          llvm::join(llvm::map_range(
+                         data->numbers,
+                         [](double v) { return std::to_string(int64_t(v)); }),
+                     ", ") +
+          " has an extent that is not a positive integer");
     shape.push_back(static_cast<int64_t>(extent));
     elements *= shape.back();
     if (elements > kMaxDatasetElements)
@@ -155,9 +155,8 @@ RankedTensorType Emitter::mergedType(const Shape &shape) {
 }
 
 Value Emitter::constant(const Shape &shape, llvm::ArrayRef<double> values) {
-  auto type = RankedTensorType::get(SmallVector<int64_t>(shape.begin(),
-                                                         shape.end()),
-                                    b.getF32Type());
+  auto type = RankedTensorType::get(
+      SmallVector<int64_t>(shape.begin(), shape.end()), b.getF32Type());
   SmallVector<float> floats(values.begin(), values.end());
   return b.create<arith::ConstantOp>(
       loc, DenseElementsAttr::get(type, llvm::ArrayRef<float>(floats)));
@@ -207,7 +206,8 @@ Value Emitter::scaleAndShift(Value x, const Shape &shape, const Param *gain,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         auto get = [&](const Operand &o) -> Value {
           if (o.scalar)
-            return nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(*o.scalar));
+            return nb.create<arith::ConstantOp>(l,
+                                                nb.getF32FloatAttr(*o.scalar));
           return args[o.index];
         };
         Value y = args[0];
@@ -232,7 +232,8 @@ FailureOr<NodeValue> Emitter::joinInputs(std::vector<NodeValue> &values) {
                 " (edges into one node add currents of equal shape)";
       return failure();
     }
-    sum.value = b.create<AddOp>(loc, sum.value.getType(), sum.value, next.value);
+    sum.value =
+        b.create<AddOp>(loc, sum.value.getType(), sum.value, next.value);
   }
   return sum;
 }
@@ -249,8 +250,7 @@ FailureOr<NodeValue> Emitter::emitNode(std::vector<NodeValue> &values) {
       return failure();
     if (*shape && **shape != in->shape)
       return failEdge("the input has shape " + formatShape(in->shape) +
-                      " but the Output node declares " +
-                      formatShape(**shape));
+                      " but the Output node declares " + formatShape(**shape));
     return *in;
   }
   if (type == "Affine" || type == "Linear")
@@ -290,7 +290,8 @@ OwningOpRef<ModuleOp> Emitter::run() {
     if (n.type != "Input")
       continue;
     node = &n;
-    FailureOr<std::optional<Shape>> shape = declaredShape("input_type", "input");
+    FailureOr<std::optional<Shape>> shape =
+        declaredShape("input_type", "input");
     if (failed(shape) || (!*shape && failed(fail("has no shape"))))
       break;
     inputShapes[&n - graph.nodes.data()] = **shape;

@@ -31,7 +31,9 @@ struct Param {
   Shape shape;
   std::vector<double> values;
   bool isUniform() const;
-  double at(size_t i) const { return values.size() == 1 ? values[0] : values[i]; }
+  double at(size_t i) const {
+    return values.size() == 1 ? values[0] : values[i];
+  }
 };
 
 /// One node's value: the tensor [T*N, shape...] and the NIR shape.

@@ -45,8 +45,9 @@ public:
 
   bool fail(const std::string &path, const std::string &what) {
     if (error.empty())
-      error = "HDF5 " + (path.empty() ? std::string("file") : "'" + path + "'") +
-              ": " + what;
+      error = "HDF5 " +
+              (path.empty() ? std::string("file") : "'" + path + "'") + ": " +
+              what;
     return false;
   }
 
@@ -80,16 +81,16 @@ bool Reader::readShape(hid_t dataset, H5Node &node) {
     return fail(node.path, "unsupported dataspace");
   int rank = H5Sget_simple_extent_ndims(space);
   if (rank < 0 || rank > 8)
-    return fail(node.path, "rank " + std::to_string(rank) +
-                               " is not in [0, 8]");
+    return fail(node.path,
+                "rank " + std::to_string(rank) + " is not in [0, 8]");
   hsize_t dims[8];
   if (H5Sget_simple_extent_dims(space, dims, nullptr) != rank)
     return fail(node.path, "cannot read the dataspace");
   int64_t elements = 1;
   for (int i = 0; i < rank; ++i) {
     if (dims[i] > static_cast<hsize_t>(kMaxDatasetElements))
-      return fail(node.path, "dimension " + std::to_string(dims[i]) +
-                                 " is too large");
+      return fail(node.path,
+                  "dimension " + std::to_string(dims[i]) + " is too large");
     node.shape.push_back(static_cast<int64_t>(dims[i]));
     elements *= static_cast<int64_t>(dims[i]);
     if (elements > kMaxDatasetElements)
@@ -117,8 +118,8 @@ bool Reader::readStrings(hid_t dataset, hid_t fileType, H5Node &node) {
         !charge(node.path, static_cast<int64_t>(count * sizeof(char *))))
       return fail(node.path, "cannot read the string type");
     std::vector<char *> texts(count, nullptr);
-    if (H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                texts.data()) < 0)
+    if (H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()) <
+        0)
       return fail(node.path, "cannot read the strings (truncated or corrupt "
                              "file?)");
     bool ok = true;
@@ -237,8 +238,8 @@ mlir::qsnn::nir_import::readHDF5Image(llvm::StringRef image,
     return nullptr;
   }
   // The image is copied by HDF5 (flags 0): it never writes to our buffer.
-  Handle file(H5LTopen_file_image(const_cast<char *>(image.data()),
-                                  image.size(), 0));
+  Handle file(
+      H5LTopen_file_image(const_cast<char *>(image.data()), image.size(), 0));
   if (!file.valid()) {
     error = "not a readable HDF5 file (truncated or corrupt?)";
     return nullptr;
@@ -247,8 +248,7 @@ mlir::qsnn::nir_import::readHDF5Image(llvm::StringRef image,
   root->path = "/";
   Handle group(H5Gopen2(file, "/", H5P_DEFAULT));
   if (!group.valid() || !reader.readGroup(group, *root, 0)) {
-    error = reader.error.empty() ? "cannot read the root group"
-                                 : reader.error;
+    error = reader.error.empty() ? "cannot read the root group" : reader.error;
     return nullptr;
   }
   return root;

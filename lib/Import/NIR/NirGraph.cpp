@@ -11,10 +11,9 @@ using namespace mlir::qsnn::nir_import;
 llvm::ArrayRef<llvm::StringRef>
 mlir::qsnn::nir_import::getSupportedNodeTypes() {
   static const llvm::StringRef types[] = {
-      "Input",   "Output",    "Affine",    "Linear", "Conv1d",
-      "Conv2d",  "Scale",     "Flatten",   "SumPool2d", "AvgPool2d",
-      "LIF",     "IF",        "LI",        "I",      "Threshold",
-      "CubaLIF", "CubaLI"};
+      "Input", "Output",  "Affine",    "Linear",    "Conv1d", "Conv2d",
+      "Scale", "Flatten", "SumPool2d", "AvgPool2d", "LIF",    "IF",
+      "LI",    "I",       "Threshold", "CubaLIF",   "CubaLI"};
   return types;
 }
 
@@ -94,8 +93,8 @@ bool readEdges(const H5Node *edges, NirGraph &graph, std::string &error) {
     std::string what = "edge '" + from + "' -> '" + to + "'";
     auto source = index.find(from), target = index.find(to);
     if (source == index.end() || target == index.end()) {
-      error = what + ": no node named '" +
-              (source == index.end() ? from : to) + "'";
+      error = what + ": no node named '" + (source == index.end() ? from : to) +
+              "'";
       return false;
     }
     graph.nodes[source->second].outputs.push_back(graph.edges.size());
@@ -163,8 +162,8 @@ bool checkEnds(const NirGraph &graph, std::string &error) {
     }
   }
   if (!hasInput || !hasOutput) {
-    error = std::string("the graph has no ") +
-            (hasInput ? "Output" : "Input") + " node";
+    error = std::string("the graph has no ") + (hasInput ? "Output" : "Input") +
+            " node";
     return false;
   }
   return true;

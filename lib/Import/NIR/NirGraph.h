@@ -33,7 +33,7 @@ struct NirEdge {
 };
 
 struct NirGraph {
-  std::string version; // the file's `version`, "" when absent
+  std::string version;        // the file's `version`, "" when absent
   std::vector<NirNode> nodes; // in name order
   std::vector<NirEdge> edges; // in file order
   std::vector<size_t> order;  // node indices, every edge forward
