@@ -2,9 +2,10 @@
 
 Seeds are small valid inputs, so that fuzzing starts inside each format:
 ONNX models taken from the importer's lit tests (onnxtext as written, binary
-as parsed and serialized by onnx), one tiny file set per data set, model.json
-manifests of the runtime tests' hand-written artifact, ELF headers, and
-TensorProto test vectors.
+as parsed and serialized by onnx), NIR graphs written with h5py, one tiny
+file set per data set, model.json manifests of the runtime tests'
+hand-written artifact, ELF headers, and TensorProto test vectors (with the
+fuzzers' findings, as regression inputs).
 Folder-reading targets take their files joined by the separator of
 fuzz/FuzzInput.h. Run with Debian's python3 (onnx, numpy, PIL):
 
@@ -174,11 +175,33 @@ def tensor_seeds():
     typed8 = onnx.helper.make_tensor("z", onnx.TensorProto.UINT8, [1, 1, 4, 4],
                                      pixels.flatten().tolist())
     write("fuzz-run-tensorfile", "pixels-typed", typed8.SerializeToString())
+    # Finding: an empty typed field reached memcpy as a null pointer.
+    empty = onnx.helper.make_tensor("e", onnx.TensorProto.FLOAT, [0], [])
+    write("fuzz-run-tensorfile", "empty-float-data", empty.SerializeToString())
+
+
+def nir_seeds():
+    """NIR graphs as the importer's tests write them (h5py), uncompressed
+    so that the fuzzer's mutations reach the graph, not only zlib."""
+    import sys
+    import tempfile
+    sys.path.insert(0, os.path.join(ROOT, "test", "Import", "NIR", "Inputs"))
+    import make_nir
+    for case in ("lif-v0", "lif-v1", "fan", "cycle", "missing-type",
+                 "shape-mismatch"):
+        nodes, edges, layout, version = make_nir.CASES[case]()
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "seed.nir")
+            make_nir.write(path, nodes, edges, version, layout,
+                           compression=None)
+            with open(path, "rb") as f:
+                write("fuzz-import-nir", case, f.read())
 
 
 def main():
     shutil.rmtree(os.path.join(HERE, "corpus"), ignore_errors=True)
     onnx_seeds()
+    nir_seeds()
     data_seeds()
     runtime_seeds()
     tensor_seeds()

@@ -77,8 +77,12 @@ struct ExposeSpikesPass : qsnn::impl::ExposeSpikesBase<ExposeSpikesPass> {
     func.walk([&](Operation *op) {
       if (auto lif = dyn_cast<ILIFOp>(op))
         lifs.push_back({op, static_cast<int64_t>(lif.getTimeSteps())});
-      else if (auto lif = dyn_cast<LIFOp>(op))
-        lifs.push_back({op, static_cast<int64_t>(lif.getTimeSteps())});
+      else if (auto lif = dyn_cast<LIFOp>(op)) {
+        // A LIF that yields its membrane (NIR leaky integrators) or never
+        // fires has no spikes to expose.
+        if (!lif.getEmitMembrane() && lif.getReset() != Reset::None)
+          lifs.push_back({op, static_cast<int64_t>(lif.getTimeSteps())});
+      }
     });
     if (lifs.empty())
       return;

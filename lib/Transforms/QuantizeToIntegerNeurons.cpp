@@ -130,6 +130,11 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
 FailureOr<Value> quantize::emitIntegerLIF(OpBuilder &builder, LIFOp lif,
                                           const Current &current,
                                           int64_t multiplierBits) {
+  if (!lif.hasDefaultDynamics())
+    return quantize::layerError(lif)
+           << "uses the NIR dynamics (strict threshold, subtract or no "
+              "reset, v_reset, or a membrane output) that have no integer "
+              "form; compile with --numerics float";
   int64_t levels = lif.getNumLevels();
   if (levels == 0)
     return quantize::layerError(lif)

@@ -47,6 +47,18 @@ func.func @k32(%p: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf32> {
 
 // -----
 
+func.func @nir_dynamics(%p: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf32> {
+  %x = qsnn.normalize %p {zero_point = array<i64: 0>, scale = array<f64: 0.5>} : tensor<1x1x1x1xui8> -> tensor<1x1x1x1xf32>
+  %w = arith.constant dense<2.0> : tensor<1x1x1x1xf32>
+  %s = arith.constant dense<0.25> : tensor<1xf32>
+  %c = qsnn.conv2d int8 %x, %w scale %s : (tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>) -> tensor<1x1x1x1xf32>
+  // expected-error @below {{uses the NIR dynamics (strict threshold, subtract or no reset, v_reset, or a membrane output) that have no integer form; compile with --numerics float}}
+  %l = qsnn.lif %c {membrane_bits = 32, time_steps = 1, strict = true} : tensor<1x1x1x1xf32>
+  return %l : tensor<1x1x1x1xf32>
+}
+
+// -----
+
 // The importer keeps Cast -> Sub(0.5) -> Mul as plain arithmetic because 0.5
 // is not an integer zero point.
 func.func @fractional_zero_point(%arg0: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf32> {

@@ -22,8 +22,8 @@ TOOLS = [
     (["qsnn-kernel-bench", "--help"], None),
     (["qsnn-opt", "--help"], re.compile(r"--(qsnn-|convert-qsnn)")),
     (["qsnn-translate", "--help"],
-     re.compile(r"--(import-onnx|emit-hls-cpp|hls-|batch-size|bind-input|"
-                r"onnx-)")),
+     re.compile(r"--(import-onnx|import-nir|nir-|emit-hls-cpp|hls-|"
+                r"batch-size|bind-input|onnx-)")),
 ]
 IGNORED = {"--help", "--help-hidden", "--help-list", "--help-list-hidden",
            "--version"}

@@ -10,6 +10,7 @@
 #include "ClCommandLine.h"
 #include "CompileHLS.h"
 #include "UsageErrorCode.h"
+#include "qsnn/Import/ImportNIR.h"
 #include "qsnn/Import/ImportONNX.h"
 #include "qsnn/Pipeline/ModelDescription.h"
 #include "qsnn/Target/CPU/Artifact.h"
@@ -44,7 +45,7 @@ cl::OptionCategory category("qsnn-compile options");
 
 cl::opt<std::string> inputPath(cl::Positional, cl::Required,
                                cl::desc("<model.onnx | model.onnxtxt | "
-                                        "model.mlir>"),
+                                        "model.nir | model.mlir>"),
                                cl::cat(category));
 cl::opt<std::string>
     outputDir("o",
@@ -152,6 +153,23 @@ cl::opt<std::string> maxWorkspace(
              "exceeds SIZE bytes; suffixes K, M, G, T are powers of 1024 "
              "(default: half of this machine's RAM)"),
     cl::value_desc("SIZE"), cl::cat(category));
+cl::opt<double>
+    nirDt("dt",
+          cl::desc("NIR input: forward Euler step in seconds for LIF, LI and "
+                   "CubaLIF time constants (docs/spec.md §8.3)"),
+          cl::init(0.0), cl::cat(category));
+cl::opt<int64_t> nirTimeSteps(
+    "time-steps",
+    cl::desc("NIR input (required): time steps T per run; the artifact takes "
+             "uint8 frames [T, N, ...] and returns each Output node at every "
+             "step, float32 [T, N, ...] (docs/spec.md §8.4)"),
+    cl::init(0), cl::cat(category));
+cl::opt<bool> nirExposeMembranes(
+    "expose-membranes",
+    cl::desc("NIR input: also return the membrane of every LIF, IF and "
+             "CubaLIF node after its reset, float32 [T, N, ...] named "
+             "membrane:<node>"),
+    cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("No progress messages on stderr"),
                     cl::cat(category));
 cl::alias quietShort("q", cl::aliasopt(quiet), cl::desc("Alias for --quiet"),
@@ -273,6 +291,18 @@ std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
         equals + 1 == binding.size())
       return "--bind-input expects NAME=FILE, got '" + binding + "'";
   }
+  if (isNirPath(inputPath)) {
+    if (nirTimeSteps < 1)
+      return "a NIR model needs --time-steps T (at least 1)";
+    if (nirDt.getNumOccurrences() && !(nirDt > 0))
+      return "--dt must be positive (seconds)";
+    if (!bindInputs.empty())
+      return "--bind-input is an ONNX option";
+  } else if (nirTimeSteps.getNumOccurrences() || nirDt.getNumOccurrences() ||
+             nirExposeMembranes) {
+    return "--time-steps, --dt and --expose-membranes are options for NIR "
+           "models (.nir)";
+  }
   if (!mlir::qsnn::isValidSymbolPrefix(name))
     return "--name " + name + " is not a C identifier";
   return "";
@@ -300,6 +330,15 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, Progress &progress) {
     return module;
   }
   progress.step("importing " + inputPath);
+  if (isNirPath(inputPath)) {
+    NirImportOptions options;
+    options.timeSteps = nirTimeSteps;
+    options.dt = nirDt;
+    options.batchSize = batch;
+    options.functionName = functionName;
+    options.exposeMembranes = nirExposeMembranes;
+    return importNirFile(inputPath, context, options);
+  }
   OnnxImportOptions options;
   options.batchSize = batch;
   options.functionName = functionName;
@@ -449,9 +488,10 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   ::qsnn::tools::parseClCommandLine(
       argc, argv, "qsnn-compile",
-      "qsnn-compile: compile a Q-SNN (ONNX schema ai.qsnn v1, or qsnn-level "
-      "MLIR) to a CPU artifact\n\n"
-      "  qsnn-compile model.onnx --target cpu -o out/\n\n"
+      "qsnn-compile: compile a Q-SNN (ONNX schema ai.qsnn v1, docs/spec.md "
+      "§5), a NIR graph (§8) or qsnn-level MLIR to a CPU artifact\n\n"
+      "  qsnn-compile model.onnx --target cpu -o out/\n"
+      "  qsnn-compile model.nir --dt 1e-4 --time-steps 1000 -o out/\n\n"
       "writes out/model.so, model.o, model.h (the C ABI) and model.json "
       "(metadata and memory plan). See docs/compile.md.\n");
   return compile();

@@ -8,6 +8,7 @@
 #include "ClCommandLine.h"
 #include "UsageErrorCode.h"
 
+#include "qsnn/Import/ImportNIR.h"
 #include "qsnn/Import/ImportONNX.h"
 #include "qsnn/Target/HLS/HLS.h"
 
@@ -65,6 +66,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAllTranslations();
   mlir::qsnn::registerImportOnnxTranslation();
+  mlir::qsnn::registerImportNirTranslation();
   mlir::qsnn::hls::registerEmitHLSCppTranslation();
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
@@ -74,11 +76,13 @@ int main(int argc, char **argv) {
       cl::desc("Translation to perform (one of)"));
   ::qsnn::tools::parseClCommandLine(
       argc, argv, "qsnn-translate",
-      "qsnn translation driver: ONNX import and code emission\n");
+      "qsnn translation driver: ONNX and NIR import (docs/spec.md §5, §8) "
+      "and code emission\n");
   if (!translation) {
-    llvm::errs() << "qsnn-translate: error: no translation given: pass "
-                    "--import-onnx or --emit-hls-cpp (see qsnn-translate "
-                    "--help)\n";
+    llvm::errs()
+        << "qsnn-translate: error: no translation given: pass "
+           "--import-onnx, --import-nir or --emit-hls-cpp (see qsnn-translate "
+           "--help)\n";
     return ::qsnn::tools::kUsageError;
   }
   if (translation.getNumOccurrences() > 1) {

@@ -220,6 +220,30 @@ int64_t LIFOp::getNumLevels() {
                                        : (int64_t{1} << bits) - 1;
 }
 
+bool LIFOp::hasDefaultDynamics() {
+  return getReset() == Reset::Hard && getVReset().isZero() && !getStrict() &&
+         !getEmitMembrane();
+}
+
+/// The NIR extensions (docs/spec.md §8) exist at the float level only.
+static LogicalResult verifyExtendedDynamics(LIFOp op) {
+  if (op.hasDefaultDynamics())
+    return success();
+  if (op.getMembraneBits() != 32 || op.getFireOn() != FireOn::Full)
+    return op.emitOpError()
+           << "strict, reset = subtract | none, a non-zero v_reset and "
+              "emit_membrane need membrane_bits = 32 and fire_on = full";
+  double vReset = op.getVReset().convertToDouble();
+  if (!std::isfinite(vReset))
+    return op.emitOpError()
+           << "v_reset must be finite, got " << formatNumber(vReset);
+  double threshold = op.getThreshold().convertToDouble();
+  if (!std::isfinite(threshold))
+    return op.emitOpError()
+           << "threshold must be finite, got " << formatNumber(threshold);
+  return success();
+}
+
 LogicalResult LIFOp::verify() {
   int64_t bits = getMembraneBits();
   if (bits != 2 && bits != 4 && bits != 8 && bits != 32)
@@ -238,9 +262,11 @@ LogicalResult LIFOp::verify() {
   if (!(tau > 0.0 && tau <= 1.0))
     return emitOpError() << "tau must be in (0, 1], got " << formatNumber(tau);
   double threshold = getThreshold().convertToDouble();
-  if (!(threshold > 0.0) || !std::isfinite(threshold))
+  if (hasDefaultDynamics() && (!(threshold > 0.0) || !std::isfinite(threshold)))
     return emitOpError() << "threshold must be positive and finite, got "
                          << formatNumber(threshold);
+  if (failed(verifyExtendedDynamics(*this)))
+    return failure();
   std::optional<APFloat> alpha = getAlphaU();
   if (bits != 32 && !alpha)
     return emitOpError() << "membrane_bits = " << bits

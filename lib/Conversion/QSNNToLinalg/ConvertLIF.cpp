@@ -76,6 +76,11 @@ struct ConvertLIF : StaticShapeLowering<LIFOp> {
     Value zero = createF32(rewriter, loc, 0.0);
     Value one = createF32(rewriter, loc, 1.0);
     bool fireOnFull = op.getFireOn() == FireOn::Full;
+    if (!op.hasDefaultDynamics()) {
+      rewriter.replaceOp(op, lowerExtended(op, loc, rewriter, stepType, tau,
+                                           threshold, zero, one));
+      return success();
+    }
 
     Value membrane0 = createFilled(rewriter, loc, stepType, 0.0);
     Value spikes = buildLIFTimeLoop(
@@ -93,6 +98,43 @@ struct ConvertLIF : StaticShapeLowering<LIFOp> {
         });
     rewriter.replaceOp(op, spikes);
     return success();
+  }
+
+  /// The NIR dynamics (membrane_bits = 32, fire_on = full, the verifier
+  /// ensures it), in f32:
+  ///   h = u * tau + I
+  ///   s = [h > theta] (strict) or [h >= theta]; s = 0 for reset = none
+  ///   hard: u = s ? v_reset : h;  subtract: u = h - s * theta;  none: u = h
+  /// The loop yields u instead of s when emit_membrane is set.
+  static Value lowerExtended(LIFOp op, Location loc, PatternRewriter &rewriter,
+                             RankedTensorType stepType, Value tau,
+                             Value threshold, Value zero, Value one) {
+    Reset reset = op.getReset();
+    bool emitMembrane = op.getEmitMembrane();
+    arith::CmpFPredicate predicate =
+        op.getStrict() ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OGE;
+    Value vReset = createF32(rewriter, loc, op.getVReset().convertToDouble());
+    Value membrane0 = createFilled(rewriter, loc, stepType, 0.0);
+    return buildLIFTimeLoop(
+        rewriter, loc, op.getInput(), op.getTimeSteps(), membrane0,
+        rewriter.getF32Type(), [&](OpBuilder &e, Location el, ValueRange args) {
+          Value decayed = e.create<arith::MulFOp>(el, args[1], tau);
+          Value h = e.create<arith::AddFOp>(el, decayed, args[0]);
+          Value next = h, spike = zero;
+          if (reset != Reset::None) {
+            Value fire = e.create<arith::CmpFOp>(el, predicate, h, threshold);
+            spike = e.create<arith::SelectOp>(el, fire, one, zero);
+            next =
+                reset == Reset::Hard
+                    ? e.create<arith::SelectOp>(el, fire, vReset, h).getResult()
+                    : e.create<arith::SubFOp>(
+                           el, h,
+                           e.create<arith::SelectOp>(el, fire, threshold, zero))
+                          .getResult();
+          }
+          e.create<linalg::YieldOp>(
+              el, ValueRange{next, emitMembrane ? next : spike});
+        });
   }
 };
 

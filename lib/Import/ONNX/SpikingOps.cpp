@@ -88,7 +88,8 @@ LogicalResult importLIF(Importer &imp) {
       LevelsAttr::get(context, *levelsValue),
       FireOnAttr::get(context, *fireOnValue),
       hasAlpha ? b.getF64FloatAttr(widenFloat(alpha)) : FloatAttr(),
-      ResetAttr::get(context, Reset::Hard));
+      ResetAttr::get(context, Reset::Hard), /*v_reset=*/b.getF64FloatAttr(0.0),
+      /*strict=*/b.getBoolAttr(false), /*emit_membrane=*/b.getBoolAttr(false));
   return imp.setOutput(0, lif);
 }
 

@@ -98,3 +98,57 @@ func.func @lif_unquantized(%x: tensor<4x1x2x2xf32>) -> tensor<4x1x2x2xf32> {
   %s = qsnn.lif %x {time_steps = 4, membrane_bits = 32} : tensor<4x1x2x2xf32>
   return %s : tensor<4x1x2x2xf32>
 }
+
+// -----
+
+// NIR dynamics (docs/spec.md §8.3): strict threshold 0.1, hard reset to
+// v_reset = -0.5; the spikes are the result.
+// CHECK-LABEL: func.func @lif_nir_strict_v_reset
+// CHECK-DAG: %[[TAU:.*]] = arith.constant 0.959999978 : f32
+// CHECK-DAG: %[[THETA:.*]] = arith.constant 1.000000e-01 : f32
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[VRESET:.*]] = arith.constant -5.000000e-01 : f32
+// CHECK: scf.for
+// CHECK:   linalg.generic
+// CHECK:     %[[DEC:.*]] = arith.mulf %{{.*}}, %[[TAU]] : f32
+// CHECK:     %[[H:.*]] = arith.addf %[[DEC]], %{{.*}} : f32
+// CHECK:     %[[FIRE:.*]] = arith.cmpf ogt, %[[H]], %[[THETA]] : f32
+// CHECK:     %[[SPIKE:.*]] = arith.select %[[FIRE]], %[[ONE]], %[[ZERO]] : f32
+// CHECK:     %[[KEPT:.*]] = arith.select %[[FIRE]], %[[VRESET]], %[[H]] : f32
+// CHECK:     linalg.yield %[[KEPT]], %[[SPIKE]] : f32, f32
+func.func @lif_nir_strict_v_reset(%x: tensor<6x3xf32>) -> tensor<6x3xf32> {
+  %s = qsnn.lif %x {time_steps = 2, membrane_bits = 32, tau = 0.96, threshold = 0.1, strict = true, v_reset = -0.5} : tensor<6x3xf32>
+  return %s : tensor<6x3xf32>
+}
+
+// -----
+
+// reset = subtract with the membrane as the result (>= threshold).
+// CHECK-LABEL: func.func @lif_subtract_membrane
+// CHECK-DAG: %[[THETA:.*]] = arith.constant 2.000000e+00 : f32
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:   linalg.generic
+// CHECK:     %[[H:.*]] = arith.addf %{{.*}}, %{{.*}} : f32
+// CHECK:     %[[FIRE:.*]] = arith.cmpf oge, %[[H]], %[[THETA]] : f32
+// CHECK:     %[[SUB:.*]] = arith.select %[[FIRE]], %[[THETA]], %[[ZERO]] : f32
+// CHECK:     %[[NEXT:.*]] = arith.subf %[[H]], %[[SUB]] : f32
+// CHECK:     linalg.yield %[[NEXT]], %[[NEXT]] : f32, f32
+func.func @lif_subtract_membrane(%x: tensor<6x3xf32>) -> tensor<6x3xf32> {
+  %s = qsnn.lif %x {time_steps = 2, membrane_bits = 32, tau = 1.0, threshold = 2.0, reset = #qsnn<reset subtract>, emit_membrane = true} : tensor<6x3xf32>
+  return %s : tensor<6x3xf32>
+}
+
+// -----
+
+// reset = none: a leaky integrator; it never compares, the membrane is out.
+// CHECK-LABEL: func.func @lif_leaky_integrator
+// CHECK:   linalg.generic
+// CHECK:     %[[DEC:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK:     %[[H:.*]] = arith.addf %[[DEC]], %{{.*}} : f32
+// CHECK-NOT: arith.cmpf
+// CHECK:     linalg.yield %[[H]], %[[H]] : f32, f32
+func.func @lif_leaky_integrator(%x: tensor<6x3xf32>) -> tensor<6x3xf32> {
+  %s = qsnn.lif %x {time_steps = 2, membrane_bits = 32, tau = 0.5, reset = #qsnn<reset none>, emit_membrane = true} : tensor<6x3xf32>
+  return %s : tensor<6x3xf32>
+}

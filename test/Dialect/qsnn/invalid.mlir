@@ -421,3 +421,36 @@ func.func @ireadout_rank(%g: tensor<4x3x1xi64>) -> tensor<2x3xi64> {
   %0 = qsnn.ireadout %g {time_steps = 2, frac_bits = 8} : tensor<4x3x1xi64> -> tensor<2x3xi64>
   return %0 : tensor<2x3xi64>
 }
+
+// -----
+
+// The NIR dynamics (docs/spec.md §8.3) exist only for unquantized membranes.
+func.func @lif_strict_quantized(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{strict, reset = subtract | none, a non-zero v_reset and emit_membrane need membrane_bits = 32 and fire_on = full}}
+  %0 = qsnn.lif %x {time_steps = 4, membrane_bits = 2, alpha_u = 1.0, strict = true} : tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @lif_membrane_fire_on_quantized(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{need membrane_bits = 32 and fire_on = full}}
+  %0 = qsnn.lif %x {time_steps = 4, membrane_bits = 32, fire_on = #qsnn<fire_on quantized>, emit_membrane = true} : tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @lif_v_reset_inf(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{v_reset must be finite, got inf}}
+  %0 = qsnn.lif %x {time_steps = 4, membrane_bits = 32, v_reset = 0x7FF0000000000000 : f64} : tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @lif_strict_threshold_nan(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{threshold must be finite, got nan}}
+  %0 = qsnn.lif %x {time_steps = 4, membrane_bits = 32, strict = true, threshold = 0x7FF8000000000000 : f64} : tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}

@@ -86,7 +86,7 @@ func.func @batch_norm(%x: tensor<4x3x2x2xf32>, %p: tensor<3xf32>) -> tensor<4x3x
 // CHECK: qsnn.lif %{{.*}} {alpha_u = 1.250000e+00 : f64, fire_on = #qsnn<fire_on quantized>, levels = #qsnn<levels paper>, membrane_bits = 8 : i64, tau = 2.500000e-01 : f64, threshold = 5.000000e-01 : f64, time_steps = 2 : i64} : tensor<8x16xf32>
 // CHECK: qsnn.lif %{{.*}} {membrane_bits = 32 : i64, time_steps = 8 : i64} : tensor<8x16xf32>
 // GENERIC-LABEL: sym_name = "lif"
-// GENERIC: "qsnn.lif"(%{{.*}}) <{alpha_u = 2.500000e+00 : f64, fire_on = #qsnn<fire_on full>, levels = #qsnn<levels signed>, membrane_bits = 2 : i64, reset = #qsnn<reset hard>, tau = 5.000000e-01 : f64, threshold = 1.000000e+00 : f64, time_steps = 4 : i64}>
+// GENERIC: "qsnn.lif"(%{{.*}}) <{alpha_u = 2.500000e+00 : f64, emit_membrane = false, fire_on = #qsnn<fire_on full>, levels = #qsnn<levels signed>, membrane_bits = 2 : i64, reset = #qsnn<reset hard>, strict = false, tau = 5.000000e-01 : f64, threshold = 1.000000e+00 : f64, time_steps = 4 : i64, v_reset = 0.000000e+00 : f64}>
 func.func @lif(%x: tensor<8x16xf32>) -> (tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>) {
   %0 = qsnn.lif %x {time_steps = 4, membrane_bits = 2, alpha_u = 2.5} : tensor<8x16xf32>
   %1 = qsnn.lif %x {time_steps = 2, membrane_bits = 8, alpha_u = 1.25, tau = 0.25, threshold = 0.5, levels = #qsnn<levels paper>, fire_on = #qsnn<fire_on quantized>, reset = #qsnn<reset hard>} : tensor<8x16xf32>

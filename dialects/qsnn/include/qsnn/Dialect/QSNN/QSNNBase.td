@@ -115,7 +115,9 @@ def QSNN_FireOnAttr : EnumAttr<QSNN_Dialect, QSNN_FireOn, "fire_on"> {
 }
 
 def QSNN_Reset : I32EnumAttr<"Reset", "membrane reset after a spike", [
-      I32EnumAttrCase<"Hard", 0, "hard">]> {
+      I32EnumAttrCase<"Hard", 0, "hard">,
+      I32EnumAttrCase<"Subtract", 1, "subtract">,
+      I32EnumAttrCase<"None", 2, "none">]> {
   let cppNamespace = "::mlir::qsnn";
   let genSpecializedAttr = 0;
 }

@@ -181,6 +181,18 @@ def QSNN_LIFOp : QSNN_Op<"lif", [Pure, AllTypesMatch<["input", "output"]>]> {
 
     `membrane_bits = 32` disables quantization (`alpha_u` unused). Otherwise
     `alpha_u` is the trained running estimate of the membrane range.
+
+    Spiking graphs from other front ends (NIR, docs/spec.md §8) also use,
+    with `membrane_bits = 32` and `fire_on = full` only:
+
+    - `strict`: `s_t = [h_t > threshold]` instead of `>=`;
+    - `reset = subtract`: `u_t = h_t - s_t * threshold`; `reset = none`:
+      the neuron never fires (`s_t = 0`, `u_t = h_t`, `threshold` unused);
+      `reset = hard` stores `v_reset` (default 0) when it fires;
+    - `emit_membrane`: the result is the stored membrane `u_t` of every step
+      instead of the spikes.
+
+    The ONNX schema and the integer form know only the defaults.
   }];
   let arguments = (ins QSNN_FloatTensor:$input,
                    ConfinedAttr<I64Attr, [IntPositive]>:$time_steps,
@@ -193,7 +205,10 @@ def QSNN_LIFOp : QSNN_Op<"lif", [Pure, AllTypesMatch<["input", "output"]>]> {
                                      "::mlir::qsnn::FireOn::Full">:$fire_on,
                    OptionalAttr<F64Attr>:$alpha_u,
                    DefaultValuedAttr<QSNN_ResetAttr,
-                                     "::mlir::qsnn::Reset::Hard">:$reset);
+                                     "::mlir::qsnn::Reset::Hard">:$reset,
+                   DefaultValuedAttr<F64Attr, "0.0">:$v_reset,
+                   DefaultValuedAttr<BoolAttr, "false">:$strict,
+                   DefaultValuedAttr<BoolAttr, "false">:$emit_membrane);
   let results = (outs QSNN_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
@@ -211,12 +226,17 @@ def QSNN_LIFOp : QSNN_Op<"lif", [Pure, AllTypesMatch<["input", "output"]>]> {
             ::mlir::qsnn::FireOnAttr::get($_builder.getContext(), fireOn),
             alphaU ? $_builder.getF64FloatAttr(*alphaU) : ::mlir::FloatAttr(),
             ::mlir::qsnn::ResetAttr::get($_builder.getContext(),
-                                         ::mlir::qsnn::Reset::Hard));
+                                         ::mlir::qsnn::Reset::Hard),
+            $_builder.getF64FloatAttr(0.0), $_builder.getBoolAttr(false),
+            $_builder.getBoolAttr(false));
     }]>];
   let extraClassDeclaration = [{
     /// Quantization levels per sign (L), or 0 when membranes are not
     /// quantized (membrane_bits = 32).
     int64_t getNumLevels();
+    /// True when only the ai.qsnn defaults of the NIR extensions are used
+    /// (hard reset to 0, >= threshold, spikes out): the integer form exists.
+    bool hasDefaultDynamics();
   }];
 }
 
