@@ -39,3 +39,15 @@ config.substitutions.append(
 
 if config.qsnn_enable_train:
     config.available_features.add("train")
+
+# Xilinx's arbitrary-precision headers (Apache-2.0), beside the clone as
+# ../shared/third_party/ap_types: HLS C simulation with the ap_int types
+# Vitis synthesizes. Tests that need them say `REQUIRES: ap-types` and are
+# reported UNSUPPORTED where the folder is absent.
+ap_types = os.path.normpath(os.path.join(
+    config.qsnn_src_root, "..", "shared", "third_party", "ap_types", "include"))
+if os.path.isfile(os.path.join(ap_types, "ap_int.h")):
+    config.available_features.add("ap-types")
+    config.substitutions.append(("%ap_types", ap_types))
+else:
+    lit_config.note("HLS tests with ap_int skipped: %s not found" % ap_types)
