@@ -10,7 +10,8 @@
 
 Every failure raises ``QSNNError`` carrying the runtime's one-line message.
 The library is found through $QSNN_RUNTIME_LIBRARY, next to this package
-(installed), in the source tree's build*/lib folders, or on the system path.
+(installed), in the source tree's build*/lib folders (not sanitized ones),
+or on the system path.
 """
 import ctypes
 import ctypes.util
@@ -88,10 +89,26 @@ def _candidates():
     root = os.path.dirname(os.path.dirname(here))
     for path in sorted(glob.glob(os.path.join(root, "build*", "lib",
                                               "libqsnn_runtime.so"))):
-        yield path
+        if not _sanitized_build(os.path.dirname(os.path.dirname(path))):
+            yield path
     found = ctypes.util.find_library("qsnn_runtime")
     if found:
         yield found
+
+
+def _sanitized_build(folder):
+    """A sanitized build's runtime (docs/development.md#sanitized-build)
+    needs the ASan runtime loaded first; an ordinary interpreter cannot
+    load it, so the source tree's search skips such builds."""
+    try:
+        with open(os.path.join(folder, "CMakeCache.txt"),
+                  encoding="utf-8", errors="replace") as cache:
+            for line in cache:
+                if line.startswith("QSNN_SANITIZE:"):
+                    return line.split("=", 1)[1].strip() != ""
+    except OSError:
+        pass
+    return False
 
 
 _library = None
