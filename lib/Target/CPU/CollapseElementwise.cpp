@@ -45,6 +45,11 @@ bool keepsContiguous(AffineMap map, MemRefType type, ArrayRef<int64_t> dims) {
 /// contiguous; only runs of two or more.
 SmallVector<ReassociationIndices> findRuns(linalg::GenericOp op) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  // collapseOpIterationDims requires projected permutations; a constant
+  // index (a broadcast of a one-element tensor: (d0, d1) -> (0)) is not.
+  if (!llvm::all_of(maps,
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return {};
   auto fits = [&](ArrayRef<int64_t> run) {
     if (!linalg::areDimSequencesPreserved(maps, {ReassociationIndices(run)}))
       return false;

@@ -40,3 +40,18 @@ func.func @strided(%a: memref<4x7xi64, strided<[9, 1]>>, %b: memref<4x7xi64>) {
   }
   return
 }
+
+// A one-element operand read at a constant index is not a projected
+// permutation, which collapsing requires: the op stays as it is (found by
+// the sanitized build on ONNX's test_gemm_default_single_elem_vector_bias).
+// CHECK-LABEL: func @constant_index
+// CHECK-NOT: memref.collapse_shape
+// CHECK: iterator_types = ["parallel", "parallel"]
+func.func @constant_index(%a: memref<3x4xf32>, %c: memref<1xf32>, %b: memref<3x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%a, %c : memref<3x4xf32>, memref<1xf32>) outs(%b : memref<3x4xf32>) {
+  ^bb0(%x: f32, %q: f32, %y: f32):
+    %s = arith.addf %x, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
