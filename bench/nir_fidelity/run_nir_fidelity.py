@@ -37,9 +37,9 @@ F = np.float32
 
 
 def layer(g, out, fan_in, shape, gain):
-    """Weights N(0, gain^2 / fan_in) and a small positive bias."""
+    """Weights N(0, gain^2 / fan_in) and a small random bias."""
     w = (g.normal(size=[out] + shape) * gain / np.sqrt(fan_in)).astype(F)
-    return w, (0.05 + 0.05 * g.random(out)).astype(F)
+    return w, (0.05 * g.normal(size=out)).astype(F)
 
 
 def if_node(shape):
@@ -78,8 +78,20 @@ def nmnist_graph(g, gain):
 
 
 def streams(g, samples, steps, rate):
-    """Random DVS-like event counts [T, S, 2, 34, 34]: Bernoulli events."""
-    return (g.random((steps, samples, 2, 34, 34)) < rate).astype(np.uint8)
+    """Random DVS-like event counts [T, S, 2, 34, 34]: per sample three
+    Gaussian blobs of events at random places, sizes and polarities (so that
+    samples differ as digits do), Bernoulli events at up to `rate` per
+    pixel and step inside them."""
+    yy, xx = np.mgrid[0:34, 0:34]
+    density = np.zeros((samples, 2, 34, 34))
+    for s in range(samples):
+        for _ in range(3):
+            cy, cx = g.uniform(4, 30, size=2)
+            width = g.uniform(2, 7)
+            blob = np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * width ** 2))
+            density[s, g.integers(0, 2)] += blob
+    density = rate * np.minimum(density, 1.0)
+    return (g.random((steps,) + density.shape) < density).astype(np.uint8)
 
 
 def run(artifact_dir, frames, batch):
@@ -97,7 +109,7 @@ def main():
     parser.add_argument("--samples", type=int, default=512)
     parser.add_argument("--calibration-samples", type=int, default=64)
     parser.add_argument("--time-steps", type=int, default=16)
-    parser.add_argument("--rate", type=float, default=0.1)
+    parser.add_argument("--rate", type=float, default=0.3)
     parser.add_argument("--gain", type=float, default=2.5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch", type=int, default=64)
