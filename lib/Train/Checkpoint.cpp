@@ -7,6 +7,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <unistd.h>
 
@@ -20,12 +21,16 @@ constexpr const char *kFormat = "qsnn-train-checkpoint-v1";
   throw CheckpointError("checkpoint '" + path + "': " + why);
 }
 
-torch::serialize::InputArchive openArchive(const std::string &path) {
-  if (!std::filesystem::is_regular_file(path))
+torch::serialize::InputArchive openArchive(const std::string &path,
+                                           const std::string *bytes) {
+  if (!bytes && !std::filesystem::is_regular_file(path))
     fail(path, "no such file");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    if (bytes)
+      archive.load_from(bytes->data(), bytes->size());
+    else
+      archive.load_from(path);
     c10::IValue format;
     if (!archive.try_read("format", format) || !format.isString() ||
         format.toStringRef() != kFormat)
@@ -64,6 +69,9 @@ void saveCheckpoint(const std::string &path, Network &network,
   archive.write("config", c10::IValue(toJson(network.config())));
   archive.write("epochs_done", c10::IValue(state.epochsDone));
   archive.write("fit_options", c10::IValue(state.fitOptionsJson));
+  archive.write("world_size", c10::IValue(state.worldSize));
+  archive.write("global_batch", c10::IValue(state.globalBatch));
+  archive.write("steps_done", c10::IValue(state.stepsDone));
   network.save(model);
   archive.write("model", model);
   if (optimizer) {
@@ -88,8 +96,20 @@ void saveCheckpoint(const std::string &path, Network &network,
   }
 }
 
-ModelConfig readCheckpointConfig(const std::string &path) {
-  torch::serialize::InputArchive archive = openArchive(path);
+std::string readCheckpointBytes(const std::string &path) {
+  if (!std::filesystem::is_regular_file(path))
+    fail(path, "no such file");
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof())
+    fail(path, "cannot be read");
+  return bytes;
+}
+
+ModelConfig readCheckpointConfig(const std::string &path,
+                                 const std::string *bytes) {
+  torch::serialize::InputArchive archive = openArchive(path, bytes);
   try {
     return modelConfigFromJson(readString(archive, path, "config"));
   } catch (const std::invalid_argument &e) {
@@ -97,11 +117,12 @@ ModelConfig readCheckpointConfig(const std::string &path) {
   }
 }
 
-std::shared_ptr<Network> loadNetwork(const std::string &path) {
-  ModelConfig config = readCheckpointConfig(path);
+std::shared_ptr<Network> loadNetwork(const std::string &path,
+                                     const std::string *bytes) {
+  ModelConfig config = readCheckpointConfig(path, bytes);
   auto network = std::make_shared<Network>(config);
   auto expected = shapesOf(*network);
-  torch::serialize::InputArchive archive = openArchive(path);
+  torch::serialize::InputArchive archive = openArchive(path, bytes);
   try {
     torch::serialize::InputArchive model;
     if (!archive.try_read("model", model))
@@ -118,13 +139,26 @@ std::shared_ptr<Network> loadNetwork(const std::string &path) {
 }
 
 TrainingState loadTrainingState(const std::string &path,
-                                torch::optim::Optimizer *optimizer) {
-  torch::serialize::InputArchive archive = openArchive(path);
+                                torch::optim::Optimizer *optimizer,
+                                const std::string *bytes) {
+  torch::serialize::InputArchive archive = openArchive(path, bytes);
   TrainingState state;
   c10::IValue epochs;
   if (!archive.try_read("epochs_done", epochs) || !epochs.isInt())
     fail(path, "missing 'epochs_done'");
   state.epochsDone = epochs.toInt();
+  // Absent before distributed training existed: 0 (see TrainingState).
+  for (auto [key, field] :
+       {std::pair<const char *, int64_t *>{"world_size", &state.worldSize},
+        {"global_batch", &state.globalBatch},
+        {"steps_done", &state.stepsDone}}) {
+    c10::IValue value;
+    if (archive.try_read(key, value)) {
+      if (!value.isInt() || value.toInt() < 0)
+        fail(path, std::string("invalid '") + key + "'");
+      *field = value.toInt();
+    }
+  }
   state.fitOptionsJson = readString(archive, path, "fit_options");
   if (optimizer) {
     torch::serialize::InputArchive optimizerArchive;

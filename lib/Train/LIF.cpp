@@ -57,7 +57,7 @@ at::Tensor LIF::forward(const at::Tensor &x) {
     at::Tensor alpha;
     if (is_training()) {
       // alpha_u of this step: the batch max |h| (detached).
-      alpha = (membrane * options_.tau + currents[t]).detach().abs().max();
+      alpha = stepAlpha(membrane * options_.tau + currents[t]);
       stepAlphas.push_back(alpha);
     } else {
       alpha = alphaHat_;
@@ -74,11 +74,28 @@ at::Tensor LIF::forward(const at::Tensor &x) {
   return out;
 }
 
+at::Tensor LIF::stepAlpha(const at::Tensor &h) {
+  torch::NoGradGuard noGrad;
+  at::Tensor alpha = h.abs().max();
+  if (collectives_ && collectives_->synchronizedStatistics()) {
+    // The max over the merged batch of all ranks, as one process would see.
+    alpha = alpha.reshape({1}).contiguous();
+    collectives_->allreduce(alpha, ReduceKind::Max);
+    alpha = alpha.reshape({});
+  }
+  return alpha;
+}
+
 void LIF::updateAlphaHat(const at::Tensor &stepAlphas) {
   torch::NoGradGuard noGrad;
+  at::Tensor maxima = stepAlphas.contiguous();
+  // Ranks quantizing with their own batch still agree on alpha_hat: it
+  // observes the per-step maxima of the global batch.
+  if (collectives_ && !collectives_->synchronizedStatistics())
+    collectives_->allreduce(maxima, ReduceKind::Max);
   // One observation per forward, like BatchNorm's running statistics: the
   // mean over steps of the per-step batch maxima.
-  at::Tensor observed = stepAlphas.mean().to(alphaHat_.scalar_type());
+  at::Tensor observed = maxima.mean().to(alphaHat_.scalar_type());
   if (numUpdates_.item<int64_t>() == 0)
     alphaHat_.copy_(observed);
   else

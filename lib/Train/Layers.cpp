@@ -2,6 +2,7 @@
 
 #include "qsnn/Train/Layers.h"
 #include "qsnn/Train/Quantizers.h"
+#include "qsnn/Train/SyncBatchNorm.h"
 
 #include <ATen/ATen.h>
 #include <torch/autograd.h>
@@ -67,11 +68,27 @@ at::Tensor SynapseUnit::current(const at::Tensor &x) {
                    {options_.padding, options_.padding});
   else
     y = at::linear(x, w, bias);
-  if (bn2d)
-    y = bn2d->forward(y);
-  else if (bn1d)
-    y = bn1d->forward(y);
-  return y;
+  return batchNorm(y);
+}
+
+at::Tensor SynapseUnit::batchNorm(const at::Tensor &y) {
+  if (!bn2d && !bn1d)
+    return y;
+  if (!collectives_ || !collectives_->synchronizedStatistics() ||
+      !is_training())
+    return bn2d ? bn2d->forward(y) : bn1d->forward(y);
+  auto state = [](auto &bn) {
+    BatchNormState s;
+    s.weight = bn->weight;
+    s.bias = bn->bias;
+    s.runningMean = bn->running_mean;
+    s.runningVar = bn->running_var;
+    s.numBatchesTracked = bn->num_batches_tracked;
+    s.momentum = bn->options.momentum().value_or(0.1);
+    s.eps = bn->options.eps();
+    return s;
+  };
+  return syncBatchNorm(y, bn2d ? state(bn2d) : state(bn1d), *collectives_);
 }
 
 at::Tensor SynapseUnit::forward(const at::Tensor &x) {

@@ -15,12 +15,17 @@ at::Tensor firingRateLoss(const std::vector<at::Tensor> &rates) {
   return loss;
 }
 
+at::Tensor timeAveragedCrossEntropy(const at::Tensor &stepLogits,
+                                    const at::Tensor &labels,
+                                    int64_t timeSteps) {
+  // The mean over all T*N rows equals (1/T) sum_t of the per-step batch mean.
+  return at::cross_entropy_loss(stepLogits, labels.repeat({timeSteps}));
+}
+
 at::Tensor qsnnLoss(const at::Tensor &stepLogits, const at::Tensor &labels,
                     int64_t timeSteps, const std::vector<at::Tensor> &rates,
                     double lambda) {
-  // The mean over all T*N rows equals (1/T) sum_t of the per-step batch mean.
-  at::Tensor ce =
-      at::cross_entropy_loss(stepLogits, labels.repeat({timeSteps}));
+  at::Tensor ce = timeAveragedCrossEntropy(stepLogits, labels, timeSteps);
   if (lambda == 0.0)
     return ce;
   return ce + lambda * firingRateLoss(rates);

@@ -76,6 +76,13 @@ void Network::setFakeQuantization(bool enabled) {
     lif->setMembraneQuantization(enabled);
 }
 
+void Network::setCollectives(Collectives *collectives) {
+  for (const auto &unit : units_)
+    unit->setCollectives(collectives);
+  for (const auto &lif : lifs_)
+    lif->setCollectives(collectives);
+}
+
 std::vector<at::Tensor> Network::weightParameters() const {
   std::vector<at::Tensor> weights;
   for (const auto &unit : units_)

@@ -16,6 +16,7 @@ TOOLS = [
     (["qsnn-train", "fit", "--help"], None),
     (["qsnn-train", "eval", "--help"], None),
     (["qsnn-train", "export", "--help"], None),
+    (["qsnn-train", "launch", "--help"], None),
     (["qsnn-compile", "--help"], None),
     (["qsnn-run", "--help"], None),
     (["qsnn-bench", "--help"], None),

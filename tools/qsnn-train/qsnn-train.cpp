@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DistributedArgs.h"
+#include "Launch.h"
 #include "UsageErrors.h"
 #include "qsnn/Train/Checkpoint.h"
 #include "qsnn/Train/ModelExport.h"
@@ -131,6 +133,7 @@ void addFitCommand(CLI::App &app, FitOptions &fit,
   cmd->add_flag("--resume", fit.resume, "Continue from OUTPUT/checkpoint.pt");
   cmd->add_flag("--overwrite", fit.overwrite,
                 "Start over even if OUTPUT holds a checkpoint");
+  qsnn::tools::addDistributedOptions(cmd, fit);
 }
 
 int runEvalCommand(const std::string &checkpoint, const std::string &dataDir,
@@ -175,18 +178,31 @@ int runExportCommand(const std::string &checkpoint, const std::string &dir,
 
 } // namespace
 
-int main(int argc, char **argv) {
+namespace {
+
+/// The whole command line: fit, eval, export and launch.
+struct CommandLine {
   CLI::App app{"qsnn-train: train, evaluate and export quantized spiking "
                "neural networks"};
-  app.require_subcommand(1);
-
   FitOptions fit;
   std::map<std::string, CLI::Option *> modelOptions;
   std::string weightNorm = "channel", levels = "signed", fireOn = "full";
-  addFitCommand(app, fit, modelOptions, weightNorm, levels, fireOn);
-
   std::string evalCheckpoint, evalDataDir;
   int64_t evalLimit = -1, evalBatch = 256;
+  std::string exportCheckpoint, exportDir, exportDataDir;
+  int64_t testVectors = 16;
+  qsnn::tools::LaunchOptions launch;
+  CLI::App *launchCommand = nullptr;
+
+  CommandLine();
+  /// -1: run; otherwise the exit status (help printed, or a usage error).
+  int parse(int argc, char **argv);
+};
+
+CommandLine::CommandLine() {
+  app.require_subcommand(1);
+  addFitCommand(app, fit, modelOptions, weightNorm, levels, fireOn);
+
   CLI::App *eval = app.add_subcommand("eval", "Test accuracy of a checkpoint");
   eval->add_option("checkpoint", evalCheckpoint, "checkpoint.pt")->required();
   eval->add_option("--data-dir", evalDataDir, "Data directory");
@@ -198,8 +214,6 @@ int main(int argc, char **argv) {
       ->check(integerIn(1, 1 << 20))
       ->capture_default_str();
 
-  std::string exportCheckpoint, exportDir, exportDataDir;
-  int64_t testVectors = 16;
   CLI::App *exp = app.add_subcommand(
       "export", "Write model.onnx (schema ai.qsnn v1) and test vectors");
   exp->add_option("checkpoint", exportCheckpoint, "checkpoint.pt")->required();
@@ -210,46 +224,108 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   exp->add_option("--data-dir", exportDataDir,
                   "Data directory for the test vectors");
+  launchCommand = qsnn::tools::addLaunchCommand(app, launch);
+}
+
+int CommandLine::parse(int argc, char **argv) {
   if (int status = qsnn::tools::parseCommandLine(app, argc, argv, "qsnn-train");
       status >= 0)
     return status;
+  if (app.got_subcommand("fit"))
+    return qsnn::tools::resolveDistributedOptions(app, fit);
+  return -1;
+}
 
+void finishFitOptions(CommandLine &cl) {
+  FitOptions &fit = cl.fit;
+  fit.model.weightNorm = parseWeightNorm(cl.weightNorm);
+  fit.model.levels = parseLevelMode(cl.levels);
+  fit.model.fireOn = parseFireOn(cl.fireOn);
+  for (const auto &[name, option] : cl.modelOptions)
+    if (option->count() > 0)
+      fit.explicitModelOptions.push_back(name);
+  if (fit.model.weightBits == 32) {
+    // WS-DR belongs to the binarizer: float weights are used as they
+    // are, so an explicit norm would be silently ignored.
+    if (cl.modelOptions["weight-norm"]->count() > 0 &&
+        fit.model.weightNorm != WeightNorm::None)
+      throw std::invalid_argument(
+          "--weight-norm " + cl.weightNorm +
+          " has no effect with --weight-bits 32 (float weights are not "
+          "standardized); omit it or pass none");
+    fit.model.weightNorm = WeightNorm::None;
+  }
+}
+
+/// `launch ... fit ...`: the fit command line is checked here, once, before
+/// any worker starts.
+int launchWorkers(CommandLine &cl, char *argv0) {
+  std::vector<std::string> command = cl.launchCommand->remaining();
+  if (command.empty() || command.front() != "fit") {
+    std::fprintf(stderr,
+                 "qsnn-train: error: launch runs 'fit ...', got '%s' "
+                 "(see qsnn-train --help)\n",
+                 command.empty() ? "" : command.front().c_str());
+    return qsnn::tools::kUsageError;
+  }
+  if (cl.launch.nodeRank >= cl.launch.nnodes) {
+    std::fprintf(stderr,
+                 "qsnn-train: error: --node-rank %d must be below "
+                 "--nnodes %d (see qsnn-train --help)\n",
+                 cl.launch.nodeRank, cl.launch.nnodes);
+    return qsnn::tools::kUsageError;
+  }
+  if (int status = qsnn::tools::checkLaunchedFit(command); status >= 0)
+    return status;
+  std::vector<char *> args = {argv0};
+  for (std::string &arg : command)
+    args.push_back(arg.data());
+  CommandLine check;
+  // Workers get their rank from the environment the launcher sets.
+  qsnn::tools::clearDistributedEnvironment();
+  if (int status = check.parse(static_cast<int>(args.size()), args.data());
+      status >= 0)
+    return status;
+  return qsnn::tools::runLaunch(cl.launch, argv0, command);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CommandLine cl;
+  if (int status = cl.parse(argc, argv); status >= 0)
+    return status;
+  if (cl.app.got_subcommand("launch"))
+    return launchWorkers(cl, argv[0]);
+
+  const std::string rankPrefix =
+      cl.fit.distributed.worldSize > 1
+          ? "rank " + std::to_string(cl.fit.distributed.rank) + ": "
+          : "";
+  const char *prefix = rankPrefix.c_str();
   try {
-    if (app.got_subcommand("fit")) {
-      fit.model.weightNorm = parseWeightNorm(weightNorm);
-      fit.model.levels = parseLevelMode(levels);
-      fit.model.fireOn = parseFireOn(fireOn);
-      for (const auto &[name, option] : modelOptions)
-        if (option->count() > 0)
-          fit.explicitModelOptions.push_back(name);
-      if (fit.model.weightBits == 32) {
-        // WS-DR belongs to the binarizer: float weights are used as they
-        // are, so an explicit norm would be silently ignored.
-        if (modelOptions["weight-norm"]->count() > 0 &&
-            fit.model.weightNorm != WeightNorm::None)
-          throw std::invalid_argument(
-              "--weight-norm " + weightNorm +
-              " has no effect with --weight-bits 32 (float weights are not "
-              "standardized); omit it or pass none");
-        fit.model.weightNorm = WeightNorm::None;
-      }
-      runFit(fit);
+    if (cl.app.got_subcommand("fit")) {
+      finishFitOptions(cl);
+      runFit(cl.fit);
       return 0;
     }
-    if (app.got_subcommand("eval"))
-      return runEvalCommand(evalCheckpoint, evalDataDir, evalLimit, evalBatch);
-    return runExportCommand(exportCheckpoint, exportDir, testVectors,
-                            exportDataDir);
+    if (cl.app.got_subcommand("eval"))
+      return runEvalCommand(cl.evalCheckpoint, cl.evalDataDir, cl.evalLimit,
+                            cl.evalBatch);
+    return runExportCommand(cl.exportCheckpoint, cl.exportDir, cl.testVectors,
+                            cl.exportDataDir);
   } catch (const qsnn::data::DataError &e) {
-    std::fprintf(stderr, "qsnn-train: data error: %s\n", e.what());
+    std::fprintf(stderr, "qsnn-train: %sdata error: %s\n", prefix, e.what());
   } catch (const CheckpointError &e) {
-    std::fprintf(stderr, "qsnn-train: %s\n", e.what());
+    std::fprintf(stderr, "qsnn-train: %s%s\n", prefix, e.what());
   } catch (const ExportError &e) {
     std::fprintf(stderr, "qsnn-train: export failed: %s\n", e.what());
+  } catch (const DistributedError &e) {
+    std::fprintf(stderr, "qsnn-train: %s%s\n", prefix, e.what());
   } catch (const std::invalid_argument &e) {
-    std::fprintf(stderr, "qsnn-train: %s\n", e.what());
+    std::fprintf(stderr, "qsnn-train: %s%s\n", prefix, e.what());
   } catch (const std::exception &e) {
-    std::fprintf(stderr, "qsnn-train: error: %s\n", e.what());
+    std::fprintf(stderr, "qsnn-train: %serror: %s\n", prefix, e.what());
   }
   return 1;
 }

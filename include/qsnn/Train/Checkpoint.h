@@ -30,22 +30,35 @@ public:
 struct TrainingState {
   int64_t epochsDone = 0;
   std::string fitOptionsJson = "{}"; ///< The options of the run, for resume.
+  /// Processes and samples per optimizer step (over all processes) of the
+  /// run that wrote it, and its optimizer steps so far. 0 when the
+  /// checkpoint predates them (written by one process).
+  int64_t worldSize = 0, globalBatch = 0, stepsDone = 0;
 };
+
+/// A checkpoint file's bytes, read once (rank 0 sends them to the others).
+std::string readCheckpointBytes(const std::string &path);
 
 void saveCheckpoint(const std::string &path, Network &network,
                     torch::optim::Optimizer *optimizer,
                     const TrainingState &state);
 
+/// The readers below take the file's contents from `bytes` when given
+/// (`path` then only names it in messages), else from the file.
+
 /// The model config stored in `path`.
-ModelConfig readCheckpointConfig(const std::string &path);
+ModelConfig readCheckpointConfig(const std::string &path,
+                                 const std::string *bytes = nullptr);
 
 /// Rebuilds the network of `path` and loads its weights and buffers.
-std::shared_ptr<Network> loadNetwork(const std::string &path);
+std::shared_ptr<Network> loadNetwork(const std::string &path,
+                                     const std::string *bytes = nullptr);
 
 /// Loads the optimizer state and training state of `path` (after the network
 /// the optimizer refers to was loaded from the same file).
 TrainingState loadTrainingState(const std::string &path,
-                                torch::optim::Optimizer *optimizer);
+                                torch::optim::Optimizer *optimizer,
+                                const std::string *bytes = nullptr);
 
 } // namespace qsnn::train
 

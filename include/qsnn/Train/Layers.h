@@ -9,6 +9,7 @@
 #ifndef QSNN_TRAIN_LAYERS_H
 #define QSNN_TRAIN_LAYERS_H
 
+#include "qsnn/Train/Collectives.h"
 #include "qsnn/Train/ModelConfig.h"
 
 #include <torch/nn/module.h>
@@ -68,13 +69,19 @@ public:
   double alphaHat() const { return alphaHat_.item<double>(); }
   /// Mean spike rate of the last forward over (T, N, neurons), with graph.
   const at::Tensor &firingRate() const { return firingRate_; }
+  /// Distributed training: the running alpha_hat observes the batch maxima
+  /// of all ranks, and with synchronized statistics every step's alpha_u is
+  /// the max over all ranks. Null: one process.
+  void setCollectives(Collectives *collectives) { collectives_ = collectives; }
 
 private:
   void updateAlphaHat(const at::Tensor &stepAlphas);
+  at::Tensor stepAlpha(const at::Tensor &h);
 
   LIFOptions options_;
   int64_t levels_;
   bool quantizeMembrane_ = true;
+  Collectives *collectives_ = nullptr;
   at::Tensor alphaHat_;   ///< Buffer: running alpha_u.
   at::Tensor numUpdates_; ///< Buffer: EMA updates so far (0: uninitialized).
   at::Tensor firingRate_;
@@ -115,6 +122,9 @@ public:
   /// and the exporter ignore the switch.
   void setWeightQuantization(bool enabled) { quantizeWeight_ = enabled; }
   bool weightQuantization() const { return quantizeWeight_; }
+  /// Distributed training with synchronized statistics: the training-mode
+  /// BatchNorm normalizes over the batch of all ranks. Null: one process.
+  void setCollectives(Collectives *collectives) { collectives_ = collectives; }
 
   at::Tensor weight, bias; ///< bias undefined when options().bias is false.
   torch::nn::BatchNorm2d bn2d{nullptr};
@@ -122,8 +132,11 @@ public:
   std::shared_ptr<LIF> lif; ///< Null for units without a neuron.
 
 private:
+  at::Tensor batchNorm(const at::Tensor &y);
+
   SynapseOptions options_;
   bool quantizeWeight_ = true;
+  Collectives *collectives_ = nullptr;
 };
 
 enum class PoolKind { Average, Max, GlobalAverage };

@@ -12,6 +12,11 @@ namespace qsnn::train {
 /// the last; zero (a tensor) when there are fewer than three.
 at::Tensor firingRateLoss(const std::vector<at::Tensor> &rates);
 
+/// (1/T) sum_t CE(o_t, y): the mean over all T*N rows of [T*N, K] logits.
+at::Tensor timeAveragedCrossEntropy(const at::Tensor &stepLogits,
+                                    const at::Tensor &labels,
+                                    int64_t timeSteps);
+
 /// Eq. 16: (1/T) sum_t CE(o_t, y) + lambda * L_s. stepLogits is [T*N, K]
 /// time-major, labels [N] int64.
 at::Tensor qsnnLoss(const at::Tensor &stepLogits, const at::Tensor &labels,

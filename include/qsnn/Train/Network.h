@@ -1,8 +1,8 @@
 //===- Network.h - A Q-SNN as an ordered list of stages ---------*- C++ -*-===//
 //
 // The network takes the raw uint8 input a deployed model receives, applies the
-// input normalization of docs/spec.md §4, repeats static frames over T (after the
-// first layer's synapse and BatchNorm, which see the same frame at every
+// input normalization of docs/spec.md §4, repeats static frames over T (after
+// the first layer's synapse and BatchNorm, which see the same frame at every
 // step), runs its stages on [T*N, ...] tensors and returns per-step logits.
 //
 //===----------------------------------------------------------------------===//
@@ -56,6 +56,9 @@ public:
   /// parameters (latent weights, unquantized membranes); spikes stay binary.
   /// On (the default) is the Q-SNN that training and `eval` run.
   void setFakeQuantization(bool enabled);
+  /// Distributed training: hands the process group to every LIF and
+  /// synapse unit (see Collectives.h); null for one process.
+  void setCollectives(Collectives *collectives);
   /// Conv/linear weights (weight decay applies) and everything else
   /// (BatchNorm affine parameters and biases).
   std::vector<at::Tensor> weightParameters() const;

@@ -4,6 +4,7 @@
 #define QSNN_TRAIN_TRAINER_H
 
 #include "qsnn/Data/Dataset.h"
+#include "qsnn/Train/Distributed.h"
 #include "qsnn/Train/ModelConfig.h"
 #include "qsnn/Train/Network.h"
 
@@ -35,6 +36,15 @@ struct FitOptions {
   std::string outputDir = "qsnn-train-out";
   bool resume = false;
   bool overwrite = false;
+  /// Rank, world size, store address, --timeout, --sync-bn; world size 1
+  /// trains in this process alone.
+  DistributedOptions distributed;
+  /// --resume with another global batch (per-rank batch * world size) than
+  /// the checkpoint's.
+  bool allowBatchChange = false;
+  /// Non-empty: append "epoch step checksum" after every optimizer step to
+  /// PATH.RANK (replicaChecksum of the model).
+  std::string replicaChecksums;
 };
 
 struct EvalResult {
@@ -47,9 +57,14 @@ struct EvalResult {
 EvalResult evaluate(Network &network, const qsnn::data::DataSplit &split,
                     int64_t batchSize);
 
+/// The same over the samples [first, last) of `split` only.
+EvalResult evaluateRange(Network &network, const qsnn::data::DataSplit &split,
+                         int64_t batchSize, int64_t first, int64_t last);
+
 /// Trains per docs/spec.md §3, writing metrics.jsonl and checkpoint.pt to
-/// options.outputDir after every epoch. Throws qsnn::data::DataError,
-/// CheckpointError or std::invalid_argument with a message for the user.
+/// options.outputDir after every epoch (rank 0 only when distributed).
+/// Throws qsnn::data::DataError, CheckpointError, DistributedError or
+/// std::invalid_argument with a message for the user.
 void runFit(const FitOptions &options);
 
 /// Loads the data set named in `config` for eval/export; `limitTrain` 0
