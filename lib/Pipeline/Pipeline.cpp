@@ -64,8 +64,11 @@ void qsnn::buildQSNNStage(OpPassManager &pm, const QSNNStageOptions &options) {
     schedule.schedule = options.schedule;
     pm.addNestedPass<func::FuncOp>(createScheduleTime(schedule));
   }
-  if (options.optimize)
-    pm.addNestedPass<func::FuncOp>(createPackBits());
+  if (options.optimize) {
+    PackBitsOptions pack;
+    pack.vectorBits = options.vectorBits;
+    pm.addNestedPass<func::FuncOp>(createPackBits(pack));
+  }
 }
 
 std::string qsnn::getQSNNStagePipeline(const QSNNStageOptions &options) {
@@ -74,9 +77,11 @@ std::string qsnn::getQSNNStagePipeline(const QSNNStageOptions &options) {
   return getTextualPipeline(pm);
 }
 
-void qsnn::buildLinalgStage(OpPassManager &pm, bool vectorKernels) {
+void qsnn::buildLinalgStage(OpPassManager &pm, bool vectorKernels,
+                            int64_t vectorBits) {
   ConvertQSNNToLinalgOptions lowering;
   lowering.vectorKernels = vectorKernels;
+  lowering.vectorBits = vectorBits;
   pm.addNestedPass<func::FuncOp>(createConvertQSNNToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

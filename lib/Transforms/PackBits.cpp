@@ -5,6 +5,7 @@
 // sums are the same integers, so the rewrite never changes a spike.
 //
 //===----------------------------------------------------------------------===//
+#include "qsnn/Dialect/QSNN/BConvLanes.h"
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
 #include "qsnn/Transforms/Passes.h"
 
@@ -40,7 +41,9 @@ std::optional<int64_t> countPlanes(Value input) {
 }
 
 struct PackBinaryConv : OpRewritePattern<IConv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
+  PackBinaryConv(MLIRContext *context, int64_t vectorBits)
+      : OpRewritePattern(context), vectorBits(vectorBits) {}
+  int64_t vectorBits;
   LogicalResult matchAndRewrite(IConv2DOp op,
                                 PatternRewriter &rewriter) const override {
     if (op.getGroups() != 1 || op.getPerInputChannel() ||
@@ -65,7 +68,7 @@ struct PackBinaryConv : OpRewritePattern<IConv2DOp> {
             kw = shape[3];
     unsigned wordBits = BConv2DOp::getWordBits(channels);
     int64_t words = llvm::divideCeil(channels, wordBits);
-    int64_t lanes = BConv2DOp::getVectorLanes(wordBits);
+    int64_t lanes = getBConvVectorLanes(wordBits, vectorBits);
     int64_t paddedOut = llvm::alignTo(outChannels, lanes);
 
     // [KH, KW, words, O_padded]: bit j of word w is channel w * bits + j.
@@ -110,9 +113,16 @@ struct PackBinaryConv : OpRewritePattern<IConv2DOp> {
 };
 
 struct PackBitsPass : qsnn::impl::PackBitsBase<PackBitsPass> {
+  using PackBitsBase::PackBitsBase;
   void runOnOperation() override {
+    if (vectorBits < 8) {
+      getOperation()->emitError()
+          << "qsnn-pack-bits: vector-bits must be at least 8, got "
+          << static_cast<int64_t>(vectorBits);
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    patterns.add<PackBinaryConv>(&getContext());
+    patterns.add<PackBinaryConv>(&getContext(), vectorBits);
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

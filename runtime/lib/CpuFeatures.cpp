@@ -3,13 +3,19 @@
 // An artifact records the LLVM target triple and features it was built for.
 // Running AVX-512 code on an AVX2-only CPU dies with SIGILL; refuse it with a
 // message instead. Only instruction-set features that change generated code
-// are checked; LLVM's tuning flags and features unknown here are ignored.
+// are checked (x86-64: CPUID through __builtin_cpu_supports; aarch64 Linux:
+// the kernel's HWCAP bits through getauxval); LLVM's tuning flags and
+// features unknown here are ignored.
 //
 //===----------------------------------------------------------------------===//
 #include "RuntimeInternal.h"
 
 #include <cstring>
 #include <string>
+
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
 
 using namespace qsnn::runtime;
 
@@ -53,8 +59,48 @@ int hostHasFeature(const std::string &feature) {
   QSNN_X86("amx-tile", "amx-tile")
 #undef QSNN_X86
 #endif
+#if defined(__aarch64__) && defined(__linux__)
+  // LLVM's AArch64 feature names and the Linux HWCAP / HWCAP2 bits that
+  // report them (asm/hwcap.h; the values are the kernel's ABI). Only
+  // features that add instructions compiled code may use: system and
+  // speculation controls (ssbs, sb, dit, bti, mte, pauth, ...) are not
+  // used by generated kernels and not reported by every kernel or emulator.
+  struct HwcapFeature {
+    const char *name;
+    int word; // 1: AT_HWCAP, 2: AT_HWCAP2
+    unsigned long bit;
+  };
+  static const HwcapFeature kFeatures[] = {
+      {"fp-armv8", 1, 1ul << 0},   {"neon", 1, 1ul << 1},
+      {"aes", 1, 1ul << 3},        {"sha2", 1, 1ul << 6},
+      {"crc", 1, 1ul << 7},        {"lse", 1, 1ul << 8},
+      {"fullfp16", 1, 1ul << 10},  {"rdm", 1, 1ul << 12},
+      {"jsconv", 1, 1ul << 13},    {"complxnum", 1, 1ul << 14},
+      {"rcpc", 1, 1ul << 15},      {"sha3", 1, 1ul << 17},
+      {"sm4", 1, 1ul << 19},       {"dotprod", 1, 1ul << 20},
+      {"sve", 1, 1ul << 22},       {"fp16fml", 1, 1ul << 23},
+      {"sve2", 2, 1ul << 1},       {"i8mm", 2, 1ul << 13},
+      {"bf16", 2, 1ul << 14},      {"sme", 2, 1ul << 23},
+  };
+  for (const HwcapFeature &known : kFeatures)
+    if (feature == known.name) {
+      unsigned long caps = getauxval(known.word == 1 ? AT_HWCAP : AT_HWCAP2);
+      return (caps & known.bit) ? 1 : 0;
+    }
+#endif
   (void)feature;
   return -1;
+}
+
+/// The advice for a missing feature: a lower CPU level to compile for.
+const char *recompileAdvice() {
+#if defined(__aarch64__)
+  return "recompile it with --target-cpu generic or the name of this CPU "
+         "(e.g. cortex-a53)";
+#else
+  return "recompile it with --target-cpu native or a lower level such as "
+         "x86-64-v3";
+#endif
 }
 
 } // namespace
@@ -85,8 +131,7 @@ extern "C" QSNN_EXPORT int qsnn_cpu_supports(const char *triple,
     if (hostHasFeature(feature) == 0) {
       fail(QSNN_RT_ERR_UNSUPPORTED_CPU,
            "the artifact needs the CPU feature '" + feature +
-               "', which this CPU lacks; recompile it with "
-               "--target-cpu native or a lower level such as x86-64-v3");
+               "', which this CPU lacks; " + recompileAdvice());
       return 0;
     }
   }

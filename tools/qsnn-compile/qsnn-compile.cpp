@@ -464,6 +464,7 @@ int compile() {
   stageOptions.exposeSpikes = exposeSpikes;
   stageOptions.optimize = !referenceLowering;
   stageOptions.schedule = schedule;
+  stageOptions.vectorBits = resolvedTarget.vectorBits;
   FailureOr<std::string> chosen =
       mlir::qsnn::chooseNumerics(*module, numerics, stageOptions);
   if (failed(chosen))

@@ -1,10 +1,10 @@
 //===- TensorFile.cpp - ONNX TensorProto files as plain buffers -----------===//
 #include "TensorFile.h"
-
-#include "onnx/onnx_pb.h"
+#include "TensorProto.h"
 
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sys/stat.h>
 
 using namespace qsnn::run;
@@ -28,22 +28,21 @@ bool exists(const std::string &path) {
 
 /// Values `proto` holds for a tensor of `dtype` (raw_data counted in
 /// elements of `width` bytes; -1 when raw_data is not a whole number).
-int64_t valuesHeld(const onnx::TensorProto &proto, int32_t dtype,
+int64_t valuesHeld(const TensorProtoFields &proto, int32_t dtype,
                    size_t width) {
-  if (proto.has_raw_data())
-    return proto.raw_data().size() % width ? -1
-                                           : proto.raw_data().size() / width;
+  if (proto.hasRawData)
+    return proto.rawData.size() % width ? -1 : proto.rawData.size() / width;
   if (dtype == QSNN_DTYPE_FLOAT32)
-    return proto.float_data_size();
+    return proto.floatData.size();
   if (dtype == QSNN_DTYPE_INT64)
-    return proto.int64_data_size();
-  return proto.int32_data_size(); // uint8: one value per int32_data entry
+    return proto.int64Data.size();
+  return proto.int32Data.size(); // uint8: one value per int32_data entry
 }
 
 /// Copies typed repeated fields or raw_data into `tensor.bytes`, after
 /// checking the amount of data against the shape (so a shape alone never
 /// allocates) and, for uint8 in int32_data, the range.
-bool fillData(const onnx::TensorProto &proto, HostTensor &tensor,
+bool fillData(const TensorProtoFields &proto, HostTensor &tensor,
               const std::string &path, std::string &error) {
   size_t width = tensor.dtype == QSNN_DTYPE_UINT8     ? 1
                  : tensor.dtype == QSNN_DTYPE_FLOAT32 ? 4
@@ -52,7 +51,7 @@ bool fillData(const onnx::TensorProto &proto, HostTensor &tensor,
   int64_t have = valuesHeld(proto, tensor.dtype, width);
   if (have != count) {
     error = path + ": tensor '" + tensor.name + "' has " +
-            (have < 0 ? std::to_string(proto.raw_data().size()) +
+            (have < 0 ? std::to_string(proto.rawData.size()) +
                             " bytes of raw_data, not a whole number of " +
                             std::to_string(width) + "-byte values,"
                       : std::to_string(have) + " values") +
@@ -62,15 +61,15 @@ bool fillData(const onnx::TensorProto &proto, HostTensor &tensor,
   tensor.bytes.assign(count * width, 0);
   if (count == 0) // an empty repeated field has no data() to copy from
     return true;
-  if (proto.has_raw_data()) {
-    std::memcpy(tensor.bytes.data(), proto.raw_data().data(), count * width);
+  if (proto.hasRawData) {
+    std::memcpy(tensor.bytes.data(), proto.rawData.data(), count * width);
   } else if (tensor.dtype == QSNN_DTYPE_FLOAT32) {
-    std::memcpy(tensor.bytes.data(), proto.float_data().data(), count * 4);
+    std::memcpy(tensor.bytes.data(), proto.floatData.data(), count * 4);
   } else if (tensor.dtype == QSNN_DTYPE_INT64) {
-    std::memcpy(tensor.bytes.data(), proto.int64_data().data(), count * 8);
+    std::memcpy(tensor.bytes.data(), proto.int64Data.data(), count * 8);
   } else {
     for (int64_t i = 0; i < count; ++i) {
-      int32_t value = proto.int32_data(i);
+      int32_t value = proto.int32Data[i];
       if (value < 0 || value > 255) {
         error = path + ": tensor '" + tensor.name + "' holds " +
                 std::to_string(value) + " at element " + std::to_string(i) +
@@ -92,13 +91,16 @@ bool qsnn::run::readTensorFile(const std::string &path, HostTensor &tensor,
     error = path + ": cannot open file";
     return false;
   }
-  onnx::TensorProto proto;
-  if (!proto.ParseFromIstream(&stream)) {
+  // The file's own size bounds what is read; the shape allocates nothing.
+  std::string bytes((std::istreambuf_iterator<char>(stream)),
+                    std::istreambuf_iterator<char>());
+  TensorProtoFields proto;
+  if (stream.bad() || !parseTensorProto(bytes, proto)) {
     error = path + ": not an ONNX TensorProto (truncated or another format)";
     return false;
   }
-  tensor.name = proto.name();
-  tensor.shape.assign(proto.dims().begin(), proto.dims().end());
+  tensor.name = proto.name;
+  tensor.shape.assign(proto.dims.begin(), proto.dims.end());
   int64_t count = 1;
   for (int64_t d : tensor.shape) {
     if (d < 0) {
@@ -106,25 +108,25 @@ bool qsnn::run::readTensorFile(const std::string &path, HostTensor &tensor,
       return false;
     }
     if (d > 0 && count > kMaxTensorElements / d) {
-      error = path + ": tensor '" + tensor.name +
-              "' has more than 2^32 elements";
+      error =
+          path + ": tensor '" + tensor.name + "' has more than 2^32 elements";
       return false;
     }
     count *= d;
   }
-  switch (proto.data_type()) {
-  case onnx::TensorProto::UINT8:
+  switch (proto.dataType) {
+  case kTensorProtoUInt8:
     tensor.dtype = QSNN_DTYPE_UINT8;
     break;
-  case onnx::TensorProto::FLOAT:
+  case kTensorProtoFloat:
     tensor.dtype = QSNN_DTYPE_FLOAT32;
     break;
-  case onnx::TensorProto::INT64:
+  case kTensorProtoInt64:
     tensor.dtype = QSNN_DTYPE_INT64;
     break;
   default:
     error = path + ": tensor '" + tensor.name + "' has ONNX data type " +
-            std::to_string(proto.data_type()) +
+            std::to_string(proto.dataType) +
             "; qsnn-run reads uint8, float32 and int64";
     return false;
   }

@@ -35,7 +35,10 @@ def ConvertQSNNToLinalg : Pass<"convert-qsnn-to-linalg"> {
   let options = [
     Option<"vectorKernels", "vector-kernels", "bool", /*default=*/"false",
            "lower iconv2d and ilinear to explicit vector loops (CPU) "
-           "instead of the reference linalg ops">
+           "instead of the reference linalg ops">,
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "vector register width in bits of the target (the lanes of the "
+           "vector kernels; as given to qsnn-pack-bits)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",

@@ -84,6 +84,9 @@ struct TargetDescription {
   std::string triple;
   std::string cpu;
   std::string features; // "+avx2,+fma,..."; ISA features the code may use
+  /// Width of the vector registers the lowering targets: 512 (AVX-512),
+  /// 256 (AVX/AVX2), 128 (SSE, NEON, MVE), 32 (a core without vector unit).
+  int64_t vectorBits = 512;
 };
 
 struct ModelDescription {

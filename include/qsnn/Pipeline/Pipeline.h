@@ -38,6 +38,9 @@ struct QSNNStageOptions {
   /// qsnn-schedule-time: "layer-major" (the lowerings' own order) or
   /// "step-major" (integer numerics only).
   std::string schedule = "layer-major";
+  /// The target's vector register width (qsnn-pack-bits' vector-bits; the
+  /// linalg stage must be built with the same value).
+  int64_t vectorBits = 512;
 };
 
 /// Resolves `--numerics` ("" for the default) for `module`: "integer" or
@@ -62,8 +65,10 @@ std::string getQSNNStagePipeline(const QSNNStageOptions &options);
 /// qsnn (float and integer level) -> linalg, tensor, arith, math and scf on
 /// tensors, with elementwise producers fused into their consumers. With
 /// `vectorKernels` the 8-bit layers and binary convolutions lower to
-/// explicit vector loops (the optimized CPU code).
-void buildLinalgStage(OpPassManager &pm, bool vectorKernels);
+/// explicit vector loops (the optimized CPU code) of `vectorBits`-bit
+/// registers.
+void buildLinalgStage(OpPassManager &pm, bool vectorKernels,
+                      int64_t vectorBits = 512);
 
 /// Tensors -> memrefs: one-shot bufferization across function boundaries,
 /// results as caller-provided output buffers, no runtime library copies.

@@ -68,7 +68,16 @@ def PackBits : Pass<"qsnn-pack-bits"> {
     multiply-adds (docs/spec.md §6). The sums are identical, so every spike
     and logit stays bit-exact. Convolutions it cannot prove binary on
     non-negative bounded inputs are left alone.
+
+    `vector-bits` is the target's vector register width (qsnn-compile takes
+    it from the target: 512 with AVX-512, 256 with AVX2, 128 on NEON, 32 on
+    a Cortex-M without vector unit): O is padded to the lanes of one such
+    register, which `convert-qsnn-to-linalg` must be given as well.
   }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "vector register width in bits the lowering targets">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 

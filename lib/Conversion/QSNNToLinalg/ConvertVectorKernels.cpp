@@ -24,6 +24,7 @@
 #include "LoweringUtils.h"
 #include "Patterns.h"
 
+#include "qsnn/Dialect/QSNN/BConvLanes.h"
 #include "qsnn/Dialect/QSNN/QSNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -190,13 +191,13 @@ Value countOnes(OpBuilder &b, Location loc, Value packed) {
 }
 
 /// Output channels per register block: the largest multiple of `lanes`
-/// that divides `paddedOut` and spans at most 16 512-bit registers of
-/// `accBits`-bit accumulators. One broadcast input word then feeds every
-/// block (up to `registers` AND + popcount + add), instead of one block per
-/// reload; more accumulators than that spill.
+/// that divides `paddedOut` and spans at most `registers` `vectorBits`-bit
+/// registers of `accBits`-bit accumulators. One broadcast input word then
+/// feeds every block (up to `registers` AND + popcount + add), instead of
+/// one block per reload; more accumulators than that spill.
 int64_t chooseBlockLanes(int64_t paddedOut, int64_t lanes, unsigned accBits,
-                         int64_t registers = 8) {
-  int64_t most = registers * 512 / accBits;
+                         int64_t vectorBits, int64_t registers = 8) {
+  int64_t most = registers * vectorBits / accBits;
   int64_t best = lanes;
   for (int64_t block = lanes; block <= std::min(paddedOut, most);
        block += lanes)
@@ -281,7 +282,9 @@ Value buildOutputChannelVectorLoops(OpBuilder &rewriter, Location loc,
 }
 
 struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ConvertBConv2D(MLIRContext *context, int64_t vectorBits)
+      : OpRewritePattern(context), vectorBits(vectorBits) {}
+  int64_t vectorBits;
   LogicalResult matchAndRewrite(BConv2DOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -289,7 +292,7 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
     auto weightType = cast<RankedTensorType>(op.getWeightBits().getType());
     auto wordType = cast<IntegerType>(weightType.getElementType());
     unsigned bits = wordType.getWidth();
-    int64_t lanes = BConv2DOp::getVectorLanes(bits);
+    int64_t lanes = getBConvVectorLanes(bits, vectorBits);
     ArrayRef<int64_t> w = weightType.getShape(); // [KH, KW, words, Opad]
     if (w[3] % lanes != 0)
       return rewriter.notifyMatchFailure(op, "output channels not padded");
@@ -297,7 +300,7 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
     unsigned accBits = bits == 64 ? 64 : 32;
     // One accumulator register block per plane, plus the loaded masks.
     lanes = chooseBlockLanes(
-        w[3], lanes, accBits,
+        w[3], lanes, accBits, vectorBits,
         std::max<int64_t>(1, std::min<int64_t>(8, 12 / planes)));
 
     // 1. Pack the input into words (the bit planes of counts, or of a 2x2
@@ -392,8 +395,9 @@ struct ConvertBConv2D : OpRewritePattern<BConv2DOp> {
 /// c, o : o + V]` in i32 over the window and the input channels. For the
 /// 8-bit first layer, whose input is one to three channels of pixels.
 struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
-  VectorizeIConv2D(MLIRContext *context)
-      : OpRewritePattern(context, /*benefit=*/2) {}
+  VectorizeIConv2D(MLIRContext *context, int64_t vectorBits)
+      : OpRewritePattern(context, /*benefit=*/2), vectorBits(vectorBits) {}
+  int64_t vectorBits;
   LogicalResult matchAndRewrite(IConv2DOp op,
                                 PatternRewriter &rewriter) const override {
     if (op.getGroups() != 1 || op.getPerInputChannel() ||
@@ -406,8 +410,9 @@ struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     ArrayRef<int64_t> shape = weights.getType().getShape(); // [O, C, KH, KW]
-    int64_t paddedOut = llvm::alignTo(shape[0], 16);
-    int64_t lanes = chooseBlockLanes(paddedOut, 16, 32);
+    int64_t i32Lanes = std::max<int64_t>(1, vectorBits / 32);
+    int64_t paddedOut = llvm::alignTo(shape[0], i32Lanes);
+    int64_t lanes = chooseBlockLanes(paddedOut, i32Lanes, 32, vectorBits);
     // [KH, KW, C, O_padded] i32: one contiguous vector per tap and channel.
     SmallVector<int32_t> table(shape[2] * shape[3] * shape[1] * paddedOut, 0);
     auto values = weights.getValues<int8_t>();
@@ -452,18 +457,20 @@ struct VectorizeIConv2D : OpRewritePattern<IConv2DOp> {
   }
 };
 
-/// ilinear as dot products of 16 lanes: c[m, o] = reduce(sum over blocks
-/// of x[m, k : k + 16] * W[o, k : k + 16]) in i32, K padded with zeros.
+/// ilinear as dot products of V = vectorBits / 32 lanes (at least 4):
+/// c[m, o] = reduce(sum over blocks of x[m, k : k + V] * W[o, k : k + V])
+/// in i32, K padded with zeros.
 struct VectorizeILinear : StaticShapeLowering<ILinearOp> {
-  VectorizeILinear(MLIRContext *context)
-      : StaticShapeLowering(context, /*benefit=*/2) {}
+  VectorizeILinear(MLIRContext *context, int64_t vectorBits)
+      : StaticShapeLowering(context, /*benefit=*/2), vectorBits(vectorBits) {}
+  int64_t vectorBits;
   LogicalResult lower(ILinearOp op, Location loc,
                       PatternRewriter &rewriter) const override {
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t rows = resultType.getDimSize(0), outs = resultType.getDimSize(1);
     auto weightType = cast<RankedTensorType>(op.getWeight().getType());
     int64_t depth = weightType.getDimSize(1);
-    int64_t lanes = 16;
+    int64_t lanes = std::max<int64_t>(4, vectorBits / 32);
     int64_t paddedDepth = llvm::alignTo(depth, lanes);
     Type i32 = rewriter.getI32Type();
     Value x = castIntegerTensor(rewriter, loc, op.getInput(), i32);
@@ -514,10 +521,13 @@ struct VectorizeILinear : StaticShapeLowering<ILinearOp> {
 
 } // namespace
 
-void qsnn::populatePackedConvPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvertBConv2D>(patterns.getContext());
+void qsnn::populatePackedConvPatterns(RewritePatternSet &patterns,
+                                      int64_t vectorBits) {
+  patterns.add<ConvertBConv2D>(patterns.getContext(), vectorBits);
 }
 
-void qsnn::populateVectorKernelPatterns(RewritePatternSet &patterns) {
-  patterns.add<VectorizeIConv2D, VectorizeILinear>(patterns.getContext());
+void qsnn::populateVectorKernelPatterns(RewritePatternSet &patterns,
+                                        int64_t vectorBits) {
+  patterns.add<VectorizeIConv2D, VectorizeILinear>(patterns.getContext(),
+                                                   vectorBits);
 }

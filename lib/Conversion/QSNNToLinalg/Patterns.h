@@ -7,6 +7,8 @@
 #ifndef QSNN_LIB_CONVERSION_QSNNTOLINALG_PATTERNS_H
 #define QSNN_LIB_CONVERSION_QSNNTOLINALG_PATTERNS_H
 
+#include <cstdint>
+
 namespace mlir {
 class RewritePatternSet;
 namespace qsnn {
@@ -22,11 +24,14 @@ void populateLIFPatterns(RewritePatternSet &patterns);
 void populatePoolingPatterns(RewritePatternSet &patterns);
 /// icenter, iconv2d, ilinear, isum_pool2d, iaffine.
 void populateIntegerSynapticPatterns(RewritePatternSet &patterns);
-/// bconv2d (bit-packed popcount loops).
-void populatePackedConvPatterns(RewritePatternSet &patterns);
-/// iconv2d and ilinear as explicit vector loops (benefit 2: they win over
-/// the reference patterns when registered).
-void populateVectorKernelPatterns(RewritePatternSet &patterns);
+/// bconv2d (bit-packed popcount loops) for `vectorBits`-bit registers.
+void populatePackedConvPatterns(RewritePatternSet &patterns,
+                                int64_t vectorBits = 512);
+/// iconv2d and ilinear as explicit vector loops for `vectorBits`-bit
+/// registers (benefit 2: they win over the reference patterns when
+/// registered).
+void populateVectorKernelPatterns(RewritePatternSet &patterns,
+                                  int64_t vectorBits = 512);
 /// ilif, ireadout, max_pool2d on integers.
 void populateIntegerNeuronPatterns(RewritePatternSet &patterns);
 

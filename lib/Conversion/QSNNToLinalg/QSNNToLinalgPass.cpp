@@ -17,14 +17,15 @@ namespace mlir::qsnn {
 using namespace mlir;
 using namespace mlir::qsnn;
 
-void qsnn::populateQSNNToLinalgPatterns(RewritePatternSet &patterns) {
+void qsnn::populateQSNNToLinalgPatterns(RewritePatternSet &patterns,
+                                        int64_t vectorBits) {
   populateStructurePatterns(patterns);
   populateSynapticPatterns(patterns);
   populateLIFPatterns(patterns);
   populatePoolingPatterns(patterns);
   populateIntegerSynapticPatterns(patterns);
   populateIntegerNeuronPatterns(patterns);
-  populatePackedConvPatterns(patterns);
+  populatePackedConvPatterns(patterns, vectorBits);
 }
 
 void qsnn::configureQSNNToLinalgTarget(ConversionTarget &target) {
@@ -62,10 +63,16 @@ struct ConvertQSNNToLinalgPass
     ConversionTarget target(getContext());
     configureQSNNToLinalgTarget(target);
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (vectorBits < 8) {
+      getOperation()->emitError()
+          << "convert-qsnn-to-linalg: vector-bits must be at least 8, got "
+          << static_cast<int64_t>(vectorBits);
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    populateQSNNToLinalgPatterns(patterns);
+    populateQSNNToLinalgPatterns(patterns, vectorBits);
     if (vectorKernels)
-      populateVectorKernelPatterns(patterns);
+      populateVectorKernelPatterns(patterns, vectorBits);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

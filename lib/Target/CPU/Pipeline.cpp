@@ -88,12 +88,13 @@ void buildLLVMStage(OpPassManager &pm) {
 
 } // namespace
 
-void cpu::buildStage(OpPassManager &pm, Stage stage, bool vectorKernels) {
+void cpu::buildStage(OpPassManager &pm, Stage stage, bool vectorKernels,
+                     int64_t vectorBits) {
   switch (stage) {
   case Stage::QSNN:
     return;
   case Stage::Linalg:
-    return buildLinalgStage(pm, vectorKernels);
+    return buildLinalgStage(pm, vectorKernels, vectorBits);
   case Stage::Bufferized:
     return buildBufferizeStage(pm);
   case Stage::Planned:
@@ -160,7 +161,8 @@ LogicalResult cpu::lowerModule(ModuleOp module, ModelDescription &description,
     if (failed(runStage(
             module, "CPU", getStageName(stage),
             [&](OpPassManager &pm) {
-              buildStage(pm, stage, description.vectorKernels);
+              buildStage(pm, stage, description.vectorKernels,
+                         description.target.vectorBits);
             },
             &pipelines)))
       return failure();

@@ -54,6 +54,27 @@ std::string describeFeatures(const llvm::MCSubtargetInfo &subtarget,
   return llvm::join(names.begin(), names.end(), ",");
 }
 
+/// The vector register width the lowering should target (docs/compile.md
+/// "Targets"): the widest registers the enabled features give. Vectors
+/// wider than the registers are split by LLVM into several operations per
+/// vector, which for the popcount loops costs more than it saves.
+int64_t chooseVectorBits(const llvm::Triple &triple,
+                         const llvm::MCSubtargetInfo &subtarget) {
+  auto has = [&](llvm::StringRef feature) {
+    return subtarget.checkFeatures(("+" + feature).str());
+  };
+  if (triple.isX86()) {
+    if (has("avx512f"))
+      return 512;
+    return has("avx") ? 256 : 128;
+  }
+  if (triple.isAArch64())
+    return 128; // NEON (SVE lengths are not fixed at compile time)
+  if (triple.isARM() || triple.isThumb())
+    return has("neon") || has("mve") ? 128 : 32;
+  return 64;
+}
+
 } // namespace
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
@@ -109,6 +130,7 @@ cpu::createTargetMachine(llvm::StringRef tripleName, llvm::StringRef cpuName,
   resolved.triple = triple.str();
   resolved.cpu = cpu;
   resolved.features = describeFeatures(*subtarget, sameArch);
+  resolved.vectorBits = chooseVectorBits(triple, *subtarget);
   return machine;
 }
 

@@ -2,6 +2,8 @@
 #ifndef QSNN_CONVERSION_QSNNTOLINALG_QSNNTOLINALG_H
 #define QSNN_CONVERSION_QSNNTOLINALG_QSNNTOLINALG_H
 
+#include <cstdint>
+
 namespace mlir {
 class ConversionTarget;
 class RewritePatternSet;
@@ -11,8 +13,10 @@ namespace qsnn {
 /// Adds the patterns that lower every float-level qsnn op (docs/spec.md §3,
 /// eval) and every integer-level op (§4, a plain reference lowering) to
 /// linalg/tensor/arith/math/scf on tensors. Ops with dynamic shapes
-/// are left alone (the patterns fail to match).
-void populateQSNNToLinalgPatterns(RewritePatternSet &patterns);
+/// are left alone (the patterns fail to match). The popcount loops of
+/// qsnn.bconv2d use `vectorBits`-bit vectors (qsnn-pack-bits' vector-bits).
+void populateQSNNToLinalgPatterns(RewritePatternSet &patterns,
+                                  int64_t vectorBits = 512);
 
 /// Marks the qsnn ops illegal and the dialects the patterns
 /// produce legal.

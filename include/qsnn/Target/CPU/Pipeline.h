@@ -35,7 +35,9 @@ llvm::ArrayRef<llvm::StringRef> getStageNames();
 /// stages are the target-neutral ones of qsnn/Pipeline/Pipeline.h; with
 /// `vectorKernels` the linalg stage lowers the 8-bit layers and binary
 /// convolutions to explicit vector loops (the optimized CPU code).
-void buildStage(OpPassManager &pm, Stage stage, bool vectorKernels = false);
+/// `vectorBits` is the target's vector width (TargetDescription).
+void buildStage(OpPassManager &pm, Stage stage, bool vectorKernels = false,
+                int64_t vectorBits = 512);
 
 /// Dialects, interfaces and translations the pipeline and the translation
 /// to LLVM IR need, including the qsnn dialect.
