@@ -12,6 +12,7 @@
 #include "qsnn/Analysis/IntegerRanges.h"
 #include "qsnn/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -30,6 +31,8 @@ using namespace mlir::qsnn::quantize;
 
 namespace {
 
+Value widenSpikes(OpBuilder &builder, Location loc, Value spikes);
+
 class FunctionConverter {
 public:
   FunctionConverter(func::FuncOp func, int64_t multiplierBits)
@@ -44,6 +47,9 @@ private:
   LogicalResult visitCounts(CountsOp op);
   LogicalResult visitGeneric(linalg::GenericOp op);
   LogicalResult visitCollapse(tensor::CollapseShapeOp op);
+  LogicalResult visitExpand(tensor::ExpandShapeOp op);
+  LogicalResult visitPad(tensor::PadOp op);
+  LogicalResult visitSumPool(linalg::PoolingNchwSumOp op);
   LogicalResult visitEncode(EncodeOp op);
   LogicalResult visitBatchNorm(BatchNormOp op);
   LogicalResult visitAvgPool(AvgPool2DOp op);
@@ -61,7 +67,8 @@ private:
   FailureOr<IntTensor> intTensorOf(Operation *user, Value value, StringRef why);
   FailureOr<Current> currentOf(Operation *user, Value value, StringRef why);
   bool isMapped(Value value) const {
-    return ints.count(value) || currents.count(value) || logits.count(value);
+    return ints.count(value) || currents.count(value) || logits.count(value) ||
+           padded.count(value);
   }
   void define(Operation *op, IntTensor tensor) {
     ints[op->getResult(0)] = std::move(tensor);
@@ -78,6 +85,9 @@ private:
   DenseMap<Value, IntTensor> ints;
   DenseMap<Value, Current> currents;
   DenseMap<Value, Value> logits;
+  /// Zero padding [top, left, bottom, right] of an integer tensor, waiting
+  /// for the sum pool that reads it (the NIR importer pads before pooling).
+  DenseMap<Value, std::pair<IntTensor, SmallVector<int64_t>>> padded;
   SmallVector<Operation *> converted;
 };
 
@@ -132,6 +142,12 @@ LogicalResult FunctionConverter::visit(Operation *op) {
     return visitGeneric(generic);
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
     return visitCollapse(collapse);
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    return visitExpand(expand);
+  if (auto pad = dyn_cast<tensor::PadOp>(op))
+    return visitPad(pad);
+  if (auto pool = dyn_cast<linalg::PoolingNchwSumOp>(op))
+    return visitSumPool(pool);
   if (auto encode = dyn_cast<EncodeOp>(op))
     return visitEncode(encode);
   if (isa<Conv2DOp, LinearOp>(op)) {
@@ -227,6 +243,14 @@ LogicalResult FunctionConverter::visitCounts(CountsOp op) {
 }
 
 LogicalResult FunctionConverter::visitGeneric(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() > 0 && currents.count(op.getDpsInputs()[0])) {
+    FailureOr<Current> folded =
+        foldNeuronAffine(op, currents[op.getDpsInputs()[0]]);
+    if (failed(folded))
+      return failure();
+    define(op, std::move(*folded));
+    return success();
+  }
   for (Value input : op.getInputs()) {
     auto it = ints.find(input);
     if (it == ints.end() || !it->second.rawBytes)
@@ -269,6 +293,89 @@ LogicalResult FunctionConverter::visitCollapse(tensor::CollapseShapeOp op) {
   result.value = builder.create<tensor::CollapseShapeOp>(
       op.getLoc(), type, input->value, op.getReassociationIndices());
   define(op, std::move(result));
+  return success();
+}
+
+/// [T*N, ...] -> [T, N, ...] of spikes for a function result (NIR Output).
+LogicalResult FunctionConverter::visitExpand(tensor::ExpandShapeOp op) {
+  if (!isMapped(op.getSrc()))
+    return success();
+  FailureOr<IntTensor> input =
+      intTensorOf(op, op.getSrc(), "only spikes are returned per step");
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->value.getType());
+  if (!type.getElementType().isInteger(1) || input->pendingSteps)
+    return quantize::layerError(op)
+           << "has no integer form: only spikes are reshaped to [T, N, ...]";
+  IntTensor result = *input;
+  result.value = builder.create<tensor::ExpandShapeOp>(
+      op.getLoc(), op.getResultType().clone(type.getElementType()),
+      input->value, op.getReassociationIndices());
+  result.stepped = true;
+  define(op, std::move(result));
+  return success();
+}
+
+/// Zero padding of spikes or counts, kept for the sum pool that reads it.
+LogicalResult FunctionConverter::visitPad(tensor::PadOp op) {
+  if (!isMapped(op.getSource()))
+    return success();
+  FailureOr<IntTensor> input = intTensorOf(
+      op, op.getSource(), "only spikes or counts are padded for pooling");
+  if (failed(input))
+    return failure();
+  auto low = op.getStaticLow(), high = op.getStaticHigh();
+  FloatAttr value;
+  bool zero = matchPattern(op.getConstantPaddingValue(), m_Constant(&value)) &&
+              value.getValueAsDouble() == 0.0;
+  if (!zero || low.size() != 4 || low[0] || low[1] || high[0] || high[1] ||
+      llvm::any_of(low, ShapedType::isDynamic) ||
+      llvm::any_of(high, ShapedType::isDynamic) ||
+      !llvm::all_of(op->getUsers(), [](Operation *user) {
+        return isa<linalg::PoolingNchwSumOp>(user);
+      }))
+    return quantize::layerError(op)
+           << "has no integer form: only zero padding of the spatial "
+              "dimensions before a sum pool is supported";
+  padded[op.getResult()] = {*input, {low[2], low[3], high[2], high[3]}};
+  converted.push_back(op);
+  return success();
+}
+
+LogicalResult FunctionConverter::visitSumPool(linalg::PoolingNchwSumOp op) {
+  Value source = op.getInputs()[0];
+  if (!isMapped(source))
+    return success();
+  SmallVector<int64_t> padding = {0, 0, 0, 0};
+  IntTensor input;
+  if (auto it = padded.find(source); it != padded.end()) {
+    input = it->second.first;
+    padding = it->second.second;
+  } else {
+    FailureOr<IntTensor> read =
+        intTensorOf(op, source, "sum pools add spikes or counts");
+    if (failed(read))
+      return failure();
+    input = *read;
+  }
+  auto window = cast<RankedTensorType>(op.getInputs()[1].getType());
+  bool unitDilation = llvm::all_of(
+      op.getDilations(), [](const APInt &d) { return d.getSExtValue() == 1; });
+  if (!unitDilation || input.pendingSteps)
+    return quantize::layerError(op)
+           << "has no integer form: a dilated sum pool or one of an "
+              "unexpanded encode";
+  SmallVector<int64_t> strides;
+  for (const APInt &s : op.getStrides())
+    strides.push_back(s.getSExtValue());
+  IntTensor widened = widenRawBytes(builder, op.getLoc(), input);
+  // A window sum keeps the scale and divisor: it is not an average.
+  int64_t divisor = widened.divisor;
+  defineSumPool(op, std::move(widened), window.getShape(),
+                builder.getDenseI64ArrayAttr(strides),
+                builder.getDenseI64ArrayAttr(padding));
+  ints[op->getResult(0)].divisor = divisor;
   return success();
 }
 
@@ -448,13 +555,36 @@ LogicalResult FunctionConverter::visitReturn(func::ReturnOp op) {
                << " is neither a qsnn.readout nor spikes; "
                   "only integer logits or spikes can be "
                   "returned";
-      operand.set(tensor->second.value);
+      operand.set(tensor->second.stepped
+                      ? widenSpikes(builder, op.getLoc(), tensor->second.value)
+                      : tensor->second.value);
     }
     resultTypes.push_back(operand.get().getType());
   }
   func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
                                  resultTypes));
   return success();
+}
+
+/// i1 spikes -> i8 0/1, the ABI's uint8 (docs/spec.md §8.5).
+Value widenSpikes(OpBuilder &builder, Location loc, Value spikes) {
+  auto type = cast<RankedTensorType>(spikes.getType());
+  auto bytes = type.clone(builder.getI8Type());
+  Value init = builder.create<tensor::EmptyOp>(loc, type.getShape(),
+                                               builder.getI8Type());
+  AffineMap identity = builder.getMultiDimIdentityMap(type.getRank());
+  return builder
+      .create<linalg::GenericOp>(
+          loc, TypeRange{bytes}, spikes, init,
+          ArrayRef<AffineMap>{identity, identity},
+          SmallVector<utils::IteratorType>(type.getRank(),
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            b.create<linalg::YieldOp>(
+                l, b.create<arith::ExtUIOp>(l, b.getI8Type(), args[0])
+                       .getResult());
+          })
+      .getResult(0);
 }
 
 struct QuantizeToIntegerPass

@@ -82,6 +82,8 @@ struct IntTensor {
   /// it before arithmetic.
   bool rawBytes = false;
   bool nonNegative = false;
+  /// Reshaped to [T, N, ...] for a function result (NIR Output nodes).
+  bool stepped = false;
 
   Bound boundAt(int64_t channel) const {
     return bound.size() == 1 ? bound.front() : bound[channel];
@@ -127,6 +129,12 @@ FailureOr<Value> emitIntegerReadout(OpBuilder &builder, ReadoutOp readout,
 /// layer's current (before batch norm).
 FailureOr<Current> emitSynapticLayer(OpBuilder &builder, Operation *layer,
                                      const IntTensor &input);
+
+/// Folds a per-neuron `x * gain + shift` (the NIR importer's R, v_leak and
+/// Scale, docs/spec.md §8.5) on `input` into its multipliers and bias:
+/// a' = a * gain[o], b' = b * gain[o] + shift[o]. Fails (after an error) when
+/// `op` is not that idiom or gain/shift vary within a channel.
+FailureOr<Current> foldNeuronAffine(Operation *op, const Current &input);
 
 /// Widens raw uint8 bytes with qsnn.icenter (zero points 0); other tensors
 /// are returned unchanged.

@@ -130,11 +130,14 @@ FailureOr<IntegerCurrent> emitCurrent(OpBuilder &builder, Operation *anchor,
 FailureOr<Value> quantize::emitIntegerLIF(OpBuilder &builder, LIFOp lif,
                                           const Current &current,
                                           int64_t multiplierBits) {
-  if (!lif.hasDefaultDynamics())
+  // A strict threshold has an integer form (below); the other NIR dynamics
+  // do not (docs/spec.md §8.5).
+  if (lif.getReset() != Reset::Hard || !lif.getVReset().isZero() ||
+      lif.getEmitMembrane())
     return quantize::layerError(lif)
-           << "uses the NIR dynamics (strict threshold, subtract or no "
-              "reset, v_reset, or a membrane output) that have no integer "
-              "form; compile with --numerics float";
+           << "uses the NIR dynamics (subtract or no reset, a non-zero "
+              "v_reset, or a membrane output) that have no integer form; "
+              "compile with --numerics float";
   int64_t levels = lif.getNumLevels();
   if (levels == 0)
     return quantize::layerError(lif)
@@ -156,8 +159,14 @@ FailureOr<Value> quantize::emitIntegerLIF(OpBuilder &builder, LIFOp lif,
   int64_t fracBits = g->fracBits;
   double scale = std::ldexp(1.0, static_cast<int>(fracBits));
   double tauQ = roundHalfEven(tau * scale);
-  double thetaG = std::ceil(theta / unit * scale);
-  double thetaM = std::ceil(theta / unit);
+  // g >= theta/Delta*2^F for an integer g is g >= ceil(...); g > ... is
+  // g >= floor(...) + 1 (strict, NIR's v > v_threshold).
+  bool strict = lif.getStrict();
+  auto least = [&](double bound) {
+    return strict ? std::floor(bound) + 1.0 : std::ceil(bound);
+  };
+  double thetaG = least(theta / unit * scale);
+  double thetaM = least(theta / unit);
   bool full = lif.getFireOn() == FireOn::Full;
   double threshold = full ? thetaG : thetaM;
   if (!fitsI64(tauQ) || !fitsI64(threshold))

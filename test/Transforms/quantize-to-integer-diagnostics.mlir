@@ -52,10 +52,33 @@ func.func @nir_dynamics(%p: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf32> {
   %w = arith.constant dense<2.0> : tensor<1x1x1x1xf32>
   %s = arith.constant dense<0.25> : tensor<1xf32>
   %c = qsnn.conv2d int8 %x, %w scale %s : (tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>) -> tensor<1x1x1x1xf32>
-  // expected-error @below {{uses the NIR dynamics (strict threshold, subtract or no reset, v_reset, or a membrane output) that have no integer form; compile with --numerics float}}
-  %l = qsnn.lif %c {membrane_bits = 32, time_steps = 1, strict = true} : tensor<1x1x1x1xf32>
+  // expected-error @below {{uses the NIR dynamics (subtract or no reset, a non-zero v_reset, or a membrane output) that have no integer form; compile with --numerics float}}
+  %l = qsnn.lif %c {membrane_bits = 32, time_steps = 1, strict = true, v_reset = 0.5} : tensor<1x1x1x1xf32>
   return %l : tensor<1x1x1x1xf32>
 }
+
+// -----
+
+// A per-neuron gain (NIR R) that differs within channel 0 of a conv current.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#neuron = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3)>
+func.func @nir_gain_within_channel(%p: tensor<1x1x1x2xui8>) -> tensor<1x1x1x2xf32> {
+  %x = qsnn.normalize %p {zero_point = array<i64: 0>, scale = array<f64: 0.5>} : tensor<1x1x1x2xui8> -> tensor<1x1x1x2xf32>
+  %w = arith.constant dense<2.0> : tensor<1x1x1x1xf32>
+  %s = arith.constant dense<0.25> : tensor<1xf32>
+  %c = qsnn.conv2d int8 %x, %w scale %s : (tensor<1x1x1x2xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>) -> tensor<1x1x1x2xf32>
+  %gain = arith.constant dense<[[[1.0, 2.0]]]> : tensor<1x1x2xf32>
+  %init = tensor.empty() : tensor<1x1x1x2xf32>
+  // expected-error @below {{scales or shifts the current differently within channel 0 (R, v_leak or a Scale that varies over positions); the integer form has one multiplier and bias per channel}}
+  %g = linalg.generic {indexing_maps = [#id, #neuron, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %gain : tensor<1x1x1x2xf32>, tensor<1x1x2xf32>) outs(%init : tensor<1x1x1x2xf32>) {
+  ^bb0(%in: f32, %k: f32, %out: f32):
+    %m = arith.mulf %in, %k : f32
+    linalg.yield %m : f32
+  } -> tensor<1x1x1x2xf32>
+  %l = qsnn.lif %g {alpha_u = 1.0, membrane_bits = 2, time_steps = 1, strict = true} : tensor<1x1x1x2xf32>
+  return %l : tensor<1x1x1x2xf32>
+}
+
 
 // -----
 
@@ -207,7 +230,7 @@ func.func @relu_of_current(%p: tensor<1x1x1x1xui8>) -> tensor<1x1x1x1xf32> {
   %s = arith.constant dense<1.0> : tensor<1xf32>
   %c = qsnn.conv2d int8 %x, %w scale %s : (tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>) -> tensor<1x1x1x1xf32>
   %e = tensor.empty() : tensor<1x1x1x1xf32>
-  // expected-error @below {{has no integer form: 'linalg.generic' reads a value of the spiking network}}
+  // expected-error @below {{has no integer form: it transforms a membrane current by something other than a per-channel scale and shift}}
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x1x1x1xf32>) outs(%e : tensor<1x1x1x1xf32>) {
   ^bb0(%in: f32, %out: f32):
     %zero = arith.constant 0.0 : f32

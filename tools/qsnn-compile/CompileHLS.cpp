@@ -155,6 +155,8 @@ int qsnn::compileForHLS(ModuleOp module, const HLSCompileOptions &options) {
       options.interface == "axi" ? hls::Interface::Axi : hls::Interface::Memory;
   emit.dataflow = options.dataflow;
   emit.headerName = options.name + ".h";
+  for (const hls::LayerInfo &layer : layers)
+    emit.layerRanges[layer.tag] = {layer.lo, layer.hi};
   options.progress("emitting HLS C++");
   std::string kernel;
   llvm::raw_string_ostream kernelStream(kernel);

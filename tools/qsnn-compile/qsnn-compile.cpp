@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "ClCommandLine.h"
 #include "CompileHLS.h"
+#include "NirCalibration.h"
 #include "UsageErrorCode.h"
 #include "qsnn/Import/ImportNIR.h"
 #include "qsnn/Import/ImportONNX.h"
@@ -170,6 +171,23 @@ cl::opt<bool> nirExposeMembranes(
              "CubaLIF node after its reset, float32 [T, N, ...] named "
              "membrane:<node>"),
     cl::cat(category));
+cl::opt<std::string> calibrationData(
+    "calibration-data",
+    cl::desc("NIR input, integer numerics: post-training quantization "
+             "(docs/spec.md §8.5); the float model runs on DIR/"
+             "test_data_set_*/input_<j>.pb (uint8 [T, S, ...] per Input "
+             "node) to find each LIF and IF node's membrane range"),
+    cl::value_desc("dir"), cl::cat(category));
+cl::opt<unsigned> weightBits(
+    "weight-bits",
+    cl::desc("NIR post-training quantization: weight bits (8: int8 per "
+             "output channel; channels of +-alpha weights become binary)"),
+    cl::init(8), cl::cat(category));
+cl::opt<unsigned> membraneBits(
+    "membrane-bits",
+    cl::desc("NIR post-training quantization: membrane bits k of every LIF "
+             "and IF node (2, 4 or 8; default 8)"),
+    cl::init(8), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("No progress messages on stderr"),
                     cl::cat(category));
 cl::alias quietShort("q", cl::aliasopt(quiet), cl::desc("Alias for --quiet"),
@@ -298,15 +316,41 @@ std::string validateOptions(std::optional<cpu::Stage> &stopStage) {
       return "--dt must be positive (seconds)";
     if (!bindInputs.empty())
       return "--bind-input is an ONNX option";
+    bool quantize = numerics == "integer" || !calibrationData.empty();
+    if (quantize && numerics == "float")
+      return "--calibration-data quantizes the graph: it needs --numerics "
+             "integer";
+    if (quantize && calibrationData.empty())
+      return "integer numerics for a NIR graph need --calibration-data DIR "
+             "(post-training quantization, docs/nir.md)";
+    if (!quantize &&
+        (weightBits.getNumOccurrences() || membraneBits.getNumOccurrences()))
+      return "--weight-bits and --membrane-bits need --calibration-data";
+    if (weightBits != 8)
+      return "--weight-bits must be 8 (binary layers are recognized by "
+             "their weights)";
+    if (membraneBits != 2 && membraneBits != 4 && membraneBits != 8)
+      return "--membrane-bits must be 2, 4 or 8";
+    if (quantize && nirExposeMembranes)
+      return "--expose-membranes needs --numerics float";
+    if (quantize && target == "hls")
+      return "--target hls does not take NIR graphs yet; compile for the "
+             "CPU";
   } else if (nirTimeSteps.getNumOccurrences() || nirDt.getNumOccurrences() ||
-             nirExposeMembranes) {
-    return "--time-steps, --dt and --expose-membranes are options for NIR "
-           "models (.nir)";
+             nirExposeMembranes || !calibrationData.empty() ||
+             weightBits.getNumOccurrences() ||
+             membraneBits.getNumOccurrences()) {
+    return "--time-steps, --dt, --expose-membranes, --calibration-data, "
+           "--weight-bits and --membrane-bits are options for NIR models "
+           "(.nir)";
   }
   if (!mlir::qsnn::isValidSymbolPrefix(name))
     return "--name " + name + " is not a C identifier";
   return "";
 }
+
+/// Set by loadModel for a quantized NIR graph: written as calibration.json.
+std::optional<NirCalibration> nirCalibration;
 
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context, Progress &progress) {
   bool isMlir = llvm::sys::path::extension(inputPath) == ".mlir";
@@ -337,6 +381,19 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, Progress &progress) {
     options.batchSize = batch;
     options.functionName = functionName;
     options.exposeMembranes = nirExposeMembranes;
+    if (!calibrationData.empty()) {
+      progress.step("calibrating membrane ranges on " + calibrationData);
+      auto calibration =
+          calibrateNir(context, inputPath, options, calibrationData);
+      if (!calibration) {
+        error(llvm::toString(calibration.takeError()));
+        return nullptr;
+      }
+      options.quantization.emplace();
+      options.quantization->membraneBits = membraneBits;
+      options.quantization->alphaU = calibration->alphaU;
+      nirCalibration = std::move(*calibration);
+    }
     return importNirFile(inputPath, context, options);
   }
   OnnxImportOptions options;
@@ -471,6 +528,17 @@ int compile() {
   artifact.linker = linker;
   if (auto err = cpu::writeArtifact(*description, object, artifact))
     return error(llvm::toString(std::move(err)));
+  if (nirCalibration) {
+    std::string path = outputDir + "/calibration.json";
+    std::string text =
+        formatCalibration(*nirCalibration, weightBits, membraneBits);
+    if (auto err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+          os << text;
+          return llvm::Error::success();
+        }))
+      return error("cannot write " + path + ": " +
+                   llvm::toString(std::move(err)));
+  }
   if (!quiet)
     llvm::errs() << "qsnn-compile: wrote " << outputDir
                  << "/model.{so,o,h,json} in "

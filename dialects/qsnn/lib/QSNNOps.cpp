@@ -229,9 +229,13 @@ bool LIFOp::hasDefaultDynamics() {
 static LogicalResult verifyExtendedDynamics(LIFOp op) {
   if (op.hasDefaultDynamics())
     return success();
-  if (op.getMembraneBits() != 32 || op.getFireOn() != FireOn::Full)
+  // A strict threshold alone has an integer form (docs/spec.md §8.5).
+  bool resetsToZero = op.getReset() == Reset::Hard && op.getVReset().isZero() &&
+                      !op.getEmitMembrane();
+  if (!resetsToZero &&
+      (op.getMembraneBits() != 32 || op.getFireOn() != FireOn::Full))
     return op.emitOpError()
-           << "strict, reset = subtract | none, a non-zero v_reset and "
+           << "reset = subtract | none, a non-zero v_reset and "
               "emit_membrane need membrane_bits = 32 and fire_on = full";
   double vReset = op.getVReset().convertToDouble();
   if (!std::isfinite(vReset))

@@ -15,6 +15,8 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 
 namespace mlir {
@@ -37,6 +39,14 @@ struct NirImportOptions {
   /// Also return the membrane of every LIF, IF and CubaLIF node as f32
   /// [T, N, ...] named `membrane:<node>`, after the Output nodes.
   bool exposeMembranes = false;
+  /// Post-training quantization (docs/spec.md §8.5): int8 per-output-channel
+  /// weights (or binary where a channel's weights are ±alpha), and LIF / IF
+  /// nodes with `membraneBits`-bit membranes of range alphaU[node].
+  struct Quantization {
+    int64_t membraneBits = 8;
+    std::map<std::string, double> alphaU;
+  };
+  std::optional<Quantization> quantization;
 };
 
 /// True when `path` names a NIR file by its extension (.nir).

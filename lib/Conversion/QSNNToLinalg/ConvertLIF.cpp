@@ -76,7 +76,9 @@ struct ConvertLIF : StaticShapeLowering<LIFOp> {
     Value zero = createF32(rewriter, loc, 0.0);
     Value one = createF32(rewriter, loc, 1.0);
     bool fireOnFull = op.getFireOn() == FireOn::Full;
-    if (!op.hasDefaultDynamics()) {
+    // A strict threshold alone keeps the quantized loop below.
+    if (op.getReset() != Reset::Hard || !op.getVReset().isZero() ||
+        op.getEmitMembrane()) {
       rewriter.replaceOp(op, lowerExtended(op, loc, rewriter, stepType, tau,
                                            threshold, zero, one));
       return success();
@@ -89,7 +91,10 @@ struct ConvertLIF : StaticShapeLowering<LIFOp> {
           Value decayed = e.create<arith::MulFOp>(el, args[1], tau);
           Value h = e.create<arith::AddFOp>(el, decayed, args[0]);
           Value compared = fireOnFull ? h : quant.apply(e, el, h);
-          Value fire = e.create<arith::CmpFOp>(el, arith::CmpFPredicate::OGE,
+          Value fire = e.create<arith::CmpFOp>(el,
+                                               op.getStrict()
+                                                   ? arith::CmpFPredicate::OGT
+                                                   : arith::CmpFPredicate::OGE,
                                                compared, threshold);
           Value spike = e.create<arith::SelectOp>(el, fire, one, zero);
           Value kept = e.create<arith::SelectOp>(el, fire, zero, compared);

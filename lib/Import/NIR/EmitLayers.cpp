@@ -41,10 +41,10 @@ FailureOr<NodeValue> Emitter::emitAffine(const NodeValue &in, bool hasBias) {
     bias = constant({outputs}, (*p)->values);
   }
   Shape outShape = {outputs};
+  SynapticWeights weights = synapticWeights(w);
   Value y = b.create<LinearOp>(
-      loc, mergedType(outShape), in.value, constant(w.shape, w.values),
-      /*scale=*/Value(), bias,
-      WeightQuantAttr::get(b.getContext(), WeightQuant::Float));
+      loc, mergedType(outShape), in.value, weights.weight, weights.scale, bias,
+      WeightQuantAttr::get(b.getContext(), weights.quant));
   return NodeValue{y, outShape};
 }
 
@@ -162,10 +162,10 @@ FailureOr<NodeValue> Emitter::emitConv(const NodeValue &in, int spatialDims) {
         SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
     out2 = {outShape[0], 1, outShape[1]};
   }
+  SynapticWeights weights = synapticWeights(Param{weightShape, w.values});
   Value y = b.create<Conv2DOp>(
-      loc, mergedType(out2), x, constant(weightShape, w.values),
-      /*scale=*/Value(), bias,
-      WeightQuantAttr::get(b.getContext(), WeightQuant::Float),
+      loc, mergedType(out2), x, weights.weight, weights.scale, bias,
+      WeightQuantAttr::get(b.getContext(), weights.quant),
       b.getDenseI64ArrayAttr(strides2), b.getDenseI64ArrayAttr(pads),
       b.getDenseI64ArrayAttr(dilations2), b.getI64IntegerAttr(groups));
   if (spatialDims == 1)

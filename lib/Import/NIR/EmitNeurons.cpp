@@ -30,6 +30,9 @@ struct Dynamics {
   double vReset = 0.0;
   Reset reset = Reset::Hard;
   bool emitMembrane = false;
+  /// Post-training quantization: k-bit membranes of range alphaU.
+  int64_t membraneBits = 32;
+  std::optional<double> alphaU;
 };
 
 std::string number(double value) {
@@ -43,7 +46,7 @@ std::string number(double value) {
 
 static Value createLIF(Emitter &e, Value current, const Dynamics &d) {
   auto lif = e.b.create<LIFOp>(e.loc, current, e.options.timeSteps,
-                               /*membraneBits=*/32, std::nullopt, FireOn::Full,
+                               d.membraneBits, d.alphaU, FireOn::Full,
                                Levels::Signed, d.decay, d.threshold);
   lif.setReset(d.reset);
   lif.setVResetAttr(e.b.getF64FloatAttr(d.vReset));
@@ -103,10 +106,31 @@ static FailureOr<Param> scaled(Emitter &e, llvm::StringRef name,
   return p;
 }
 
+/// The integer form (docs/spec.md §8.5) of a LIF or IF node: k-bit
+/// membranes with the calibrated range, reset to 0.
+static LogicalResult quantizedDynamics(Emitter &e, Dynamics &d) {
+  const auto &quantization = *e.options.quantization;
+  if (e.options.exposeMembranes)
+    return e.fail("membranes can be exposed with float numerics only");
+  if (d.vReset != 0.0)
+    return e.fail("resets to v_reset = " + number(d.vReset) +
+                  ", which has no integer form (the integer LIF resets to "
+                  "0); compile with --numerics float");
+  auto alpha = quantization.alphaU.find(e.node->name);
+  if (alpha == quantization.alphaU.end() || !(alpha->second > 0))
+    return e.fail("has no calibrated membrane range alpha_u");
+  d.membraneBits = quantization.membraneBits;
+  d.alphaU = alpha->second;
+  return success();
+}
+
 FailureOr<NodeValue> Emitter::emitNeuron(const NodeValue &in) {
   llvm::StringRef type = node->type;
   const Shape &shape = in.shape;
   Dynamics d;
+  if (options.quantization && type != "LIF" && type != "IF")
+    return fail("has no integer form: integer numerics support the firing "
+                "neurons LIF and IF; compile with --numerics float");
   Value current = in.value;
   bool leaky = type == "LIF" || type == "LI";
   bool fires = type == "LIF" || type == "IF" || type == "CubaLIF";
@@ -144,6 +168,8 @@ FailureOr<NodeValue> Emitter::emitNeuron(const NodeValue &in) {
     bias = *leak;
   }
   if (fires && failed(firing(*this, shape, d)))
+    return failure();
+  if (options.quantization && failed(quantizedDynamics(*this, d)))
     return failure();
   if (!fires) {
     d.reset = Reset::None;

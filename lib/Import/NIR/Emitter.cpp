@@ -350,7 +350,8 @@ OwningOpRef<ModuleOp> Emitter::run() {
     for (int64_t d = 1; d < type.getRank(); ++d)
       split.push_back({d + 1});
     results.push_back(b.create<tensor::ExpandShapeOp>(
-        fileLoc, RankedTensorType::get(dims, b.getF32Type()), merged, split));
+        NameLoc::get(StringAttr::get(ctx, name), fileLoc),
+        RankedTensorType::get(dims, b.getF32Type()), merged, split));
     resultAttrs.push_back(argAttrs(name));
   };
   for (auto [i, n] : llvm::enumerate(graph.nodes))

@@ -12,6 +12,7 @@
 
 #include "NirGraph.h"
 
+#include "qsnn/Dialect/QSNN/QSNNOps.h"
 #include "qsnn/Import/ImportNIR.h"
 
 #include "mlir/IR/Builders.h"
@@ -34,6 +35,14 @@ struct Param {
   double at(size_t i) const {
     return values.size() == 1 ? values[0] : values[i];
   }
+};
+
+/// A synaptic layer's weight operands: float weights, or (post-training
+/// quantization) int8 / binary levels with per-output-channel scales.
+struct SynapticWeights {
+  Value weight;
+  Value scale;
+  WeightQuant quant;
 };
 
 /// One node's value: the tensor [T*N, shape...] and the NIR shape.
@@ -81,6 +90,9 @@ public:
 
   RankedTensorType mergedType(const Shape &shape);
   Value constant(const Shape &shape, llvm::ArrayRef<double> values);
+  /// The weights of a synaptic layer, quantized when options.quantization
+  /// is set (QuantizeWeights.cpp). `w` is [O, ...].
+  SynapticWeights synapticWeights(const Param &w);
   /// x * gain + bias per neuron, gain/bias of one value or one per neuron;
   /// an absent or unit gain / absent or zero bias is skipped.
   Value scaleAndShift(Value x, const Shape &shape, const Param *gain,

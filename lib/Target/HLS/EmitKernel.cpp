@@ -22,14 +22,49 @@ std::string KernelEmitter::newName(StringRef prefix) {
 
 void KernelEmitter::define(Value value, const std::string &expr, bool isConst) {
   std::string name = newName("v");
-  *body << (isConst ? "const " : "") << scalarType(value.getType()) << " "
-        << name << " = " << expr << ";\n";
+  std::string type = declType(value);
+  *body << (isConst ? "const " : "") << type << " " << name << " = " << expr
+        << ";\n";
   scalars[value] = name;
+  declared[value] = type;
+  if (type == "int64_t")
+    ++stats.int64Scalars;
+}
+
+void KernelEmitter::recordMultiply(arith::MulIOp op) {
+  if (op.getType().isIndex())
+    return;
+  unsigned width = op.getType().getIntOrFloatBitWidth();
+  unsigned a = ranges->bitsOf(op.getLhs(), width);
+  unsigned b = ranges->bitsOf(op.getRhs(), width);
+  bool constant = constantIndex(op.getLhs()) || constantIndex(op.getRhs());
+  // Named linalg ops lower their bodies with unknown locations: the
+  // enclosing loops tell the layer.
+  std::optional<std::pair<std::string, std::string>> layer;
+  for (Operation *at = op; !layer && at && !isa<func::FuncOp>(at);
+       at = at->getParentOp())
+    layer = findLayer(at->getLoc());
+  std::vector<MultiplyInfo> &list =
+      stats.layerMultiplies[layer ? layer->first : ""];
+  MultiplyInfo info{std::max(a, b), std::min(a, b), constant, 1};
+  for (MultiplyInfo &known : list)
+    if (known.wideBits == info.wideBits &&
+        known.narrowBits == info.narrowBits &&
+        known.constantOperand == constant) {
+      ++known.sites;
+      return;
+    }
+  list.push_back(info);
 }
 
 /// Literals and int/int64_t variables need no cast to compute in int64_t.
-static bool isPlain(const std::string &name, Type type) {
-  if (type.isIndex() || type.isInteger(64))
+static bool isPlain(const std::string &name, Type type,
+                    const llvm::DenseMap<Value, std::string> &declared,
+                    Value value) {
+  auto it = declared.find(value);
+  if (it != declared.end() && (it->second == "int64_t" || it->second == "int"))
+    return true;
+  if (it == declared.end() && (type.isIndex() || type.isInteger(64)))
     return true;
   return !name.empty() && (isdigit(name[0]) || name[0] == '-' ||
                            StringRef(name).starts_with("INT64"));
@@ -39,7 +74,7 @@ std::string KernelEmitter::signedValue(Value value) {
   const std::string &name = scalars.lookup(value);
   if (name == "true" || name == "false")
     return name == "true" ? "-1" : "0";
-  if (isPlain(name, value.getType()))
+  if (isPlain(name, value.getType(), declared, value))
     return name;
   if (value.getType().isInteger(1))
     return "(-(int64_t)" + name + ")";
@@ -53,7 +88,8 @@ std::string KernelEmitter::unsignedValue(Value value) {
   if (name == "true" || name == "false")
     return name == "true" ? "1" : "0";
   if (value.getType().isIndex() ||
-      (isPlain(name, value.getType()) && name[0] != '-' && width != 64))
+      (isPlain(name, value.getType(), declared, value) && name[0] != '-' &&
+       width != 64))
     return name;
   if (width == 1)
     return "(int64_t)" + name;
@@ -263,8 +299,10 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp op) {
   for (auto [result, arg] : llvm::zip(op.getResults(), op.getRegionIterArgs()))
     if (isa<MemRefType>(arg.getType()))
       views[result] = views.lookup(arg);
-    else
+    else {
       scalars[result] = carried[scalarIndex++];
+      declared[result] = declared.lookup(arg);
+    }
 
   int64_t cycles = estimateCycles(op, innermost, trip);
   loopCycles[op] = cycles;
@@ -282,9 +320,12 @@ LogicalResult KernelEmitter::emitIf(scf::IfOp op) {
     if (isa<MemRefType>(result.getType()))
       return op.emitError("HLS: scf.if yielding a buffer");
     std::string name = newName("v");
-    *body << scalarType(result.getType()) << " " << name << ";\n";
+    std::string type = declType(result);
+    *body << type << " " << name << ";\n";
     results.push_back(name);
     scalars[result] = name;
+    declared[result] = type;
+    stats.int64Scalars += type == "int64_t";
   }
   auto emitBranch = [&](Region &region) -> LogicalResult {
     body->indent();
@@ -373,14 +414,17 @@ LogicalResult KernelEmitter::emitArith(Operation *op) {
     std::string a = isUnsigned ? u(0) : s(0), b = isUnsigned ? u(1) : s(1);
     return a + " " + symbol.str() + " " + b;
   };
+  // The chosen operand as int64_t: operands may be declared with
+  // different (ap_int) types, which a conditional cannot mix.
   auto pick = [&](StringRef cmp, bool isUnsigned) {
     std::string a = isUnsigned ? u(0) : s(0), b = isUnsigned ? u(1) : s(1);
-    return "(" + a + " " + cmp.str() + " " + b + " ? " +
-           scalars.lookup(op->getOperand(0)) + " : " +
-           scalars.lookup(op->getOperand(1)) + ")";
+    return "(" + a + " " + cmp.str() + " " + b + " ? " + s(0) + " : " + s(1) +
+           ")";
   };
   bool index = type.isIndex();
   std::string expr;
+  if (auto mul = dyn_cast<arith::MulIOp>(op))
+    recordMultiply(mul);
   if (isa<arith::AddIOp>(op))
     expr = index ? binary("+") : wrap(binary("+"), type);
   else if (isa<arith::SubIOp>(op))
@@ -427,8 +471,9 @@ LogicalResult KernelEmitter::emitArith(Operation *op) {
     expr = wrap(s(0), type);
   else if (auto select = dyn_cast<arith::SelectOp>(op))
     expr = scalars.lookup(select.getCondition()) + " ? " +
-           scalars.lookup(select.getTrueValue()) + " : " +
-           scalars.lookup(select.getFalseValue());
+           (type.isInteger(1) ? scalars.lookup(select.getTrueValue()) + " : " +
+                                    scalars.lookup(select.getFalseValue())
+                              : s(1) + " : " + s(2));
   else if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
     auto [symbol, isUnsigned] = comparison(cmp.getPredicate());
     expr = binary(symbol, isUnsigned);
@@ -447,11 +492,10 @@ LogicalResult KernelEmitter::emitLoad(memref::LoadOp op) {
   std::string expr;
   if (root.packed)
     expr = "qsnn_sign_bit(" + root.name + ", " + at + ")";
-  else if (root.kind != Root::Input &&
-           arrayType(root.element) == scalarType(op.getType()))
+  else if (root.kind != Root::Input && arrayType(root) == declType(op))
     expr = root.name + "[" + at + "]";
   else
-    expr = "(" + scalarType(op.getType()) + ")" + root.name + "[" + at + "]";
+    expr = "(" + declType(op) + ")" + root.name + "[" + at + "]";
   define(op.getResult(), expr);
   return success();
 }

@@ -15,6 +15,7 @@
 #ifndef QSNN_LIB_TARGET_HLS_KERNELEMITTER_H
 #define QSNN_LIB_TARGET_HLS_KERNELEMITTER_H
 
+#include "qsnn/Analysis/IntegerRanges.h"
 #include "qsnn/Target/HLS/HLS.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -25,6 +26,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/IndentedOstream.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -38,6 +40,41 @@ namespace mlir::qsnn::hls {
 /// metadata of `loc` (annotateLayers sets them).
 std::optional<std::pair<std::string, std::string>> findLayer(Location loc);
 
+using LayerRanges = llvm::StringMap<std::pair<int64_t, int64_t>>;
+
+/// Exact ranges of the loops-level kernel's arrays and scalars (Widths.cpp):
+/// accumulating arrays from their layers' ranges, everything else by
+/// interval arithmetic from constants, ROM values and the arrays loaded.
+class KernelRanges {
+public:
+  KernelRanges(ModuleOp module, func::FuncOp func, const LayerRanges &layers);
+  /// The array behind `memref`: an alloc/view op, a memref.global op or a
+  /// function argument (as opaque pointers); null if it cannot be traced.
+  const void *arrayKey(Value memref) const;
+  /// The range of every element ever stored in (or initializing) an array;
+  /// none for interface arrays and arrays never stored to.
+  std::optional<IntegerRange> arrayRange(const void *key) const;
+  /// The range of a scalar; none while unknown.
+  std::optional<IntegerRange> range(Value value);
+  /// Bits of the smallest signed type holding `value`, at most `irBits`.
+  unsigned bitsOf(Value value, unsigned irBits);
+
+private:
+  std::optional<IntegerRange> compute(Value value);
+  std::optional<IntegerRange> storedRange(memref::StoreOp store,
+                                          const void *key);
+  std::optional<IntegerRange> layerRange(Operation *op) const;
+  std::optional<IntegerRange> carriedRange(scf::ForOp loop, unsigned index);
+  bool isAccumulation(Value value, const void *key) const;
+
+  ModuleOp module;
+  llvm::StringMap<IntegerRange> layerRanges;
+  llvm::DenseMap<const void *, IntegerRange> arrays;
+  mutable llvm::DenseSet<const void *> argumentKeys;
+  llvm::DenseMap<Value, std::optional<IntegerRange>> cache;
+  bool settled = false;
+};
+
 struct Root {
   enum Kind { Input, Output, Workspace, Local, Global };
   Kind kind = Local;
@@ -49,6 +86,9 @@ struct Root {
   bool packed = false;
   /// ARRAY_PARTITION: 0 none, -1 complete, n > 1 cyclic factor n.
   int64_t partition = 0;
+  /// Bits each element is stored with: the smallest signed width holding
+  /// every value stored (KernelRanges), at most the IR's.
+  unsigned bits = 0;
 };
 
 struct View {
@@ -87,6 +127,14 @@ private:
   unsigned addLocal(Operation *op, MemRefType type);
   void choosePartitions();
   std::string arrayType(Type element);
+  std::string arrayType(const Root &root);
+  /// The C type of a width: standard where it is 1/8/16/32/64 bits, else
+  /// `qsnn_iW` (ap_int<W> under Vitis HLS).
+  std::string widthType(unsigned width);
+  /// The C type a scalar is declared with: the bits its range needs.
+  std::string declType(Value value);
+  unsigned storageBits(const void *key, Type element);
+  void recordMultiply(arith::MulIOp op);
   void emitPreamble(raw_ostream &out);
   void emitGlobals(raw_ostream &out);
   void emitSignature(raw_ostream &out);
@@ -132,6 +180,9 @@ private:
   llvm::SmallVector<Root> roots;
   llvm::DenseMap<Value, View> views;
   llvm::DenseMap<Value, std::string> scalars;
+  /// The declared C type of scalars defined as variables.
+  llvm::DenseMap<Value, std::string> declared;
+  std::unique_ptr<KernelRanges> ranges;
   llvm::DenseMap<Operation *, unsigned> localRoots;
   llvm::StringMap<unsigned> globalRoots;
   llvm::DenseMap<unsigned, DenseIntElementsAttr> romValues;

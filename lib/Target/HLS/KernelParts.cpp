@@ -67,11 +67,37 @@ hls::findLayer(Location loc) {
 }
 
 std::string KernelEmitter::arrayType(Type element) {
-  unsigned width = element.getIntOrFloatBitWidth();
+  return widthType(element.getIntOrFloatBitWidth());
+}
+
+std::string KernelEmitter::arrayType(const Root &root) {
+  return widthType(root.bits ? root.bits
+                             : root.element.getIntOrFloatBitWidth());
+}
+
+std::string KernelEmitter::widthType(unsigned width) {
   if (isStandardWidth(width) && width != 1)
-    return scalarType(element);
+    return "int" + std::to_string(width) + "_t";
   usedWidths.insert(width);
   return width == 1 ? "qsnn_u1" : "qsnn_i" + std::to_string(width);
+}
+
+std::string KernelEmitter::declType(Value value) {
+  Type type = value.getType();
+  if (type.isIndex() || type.isInteger(1) || !ranges)
+    return scalarType(type);
+  unsigned width = ranges->bitsOf(value, type.getIntOrFloatBitWidth());
+  return widthType(std::max(width, 2u));
+}
+
+unsigned KernelEmitter::storageBits(const void *key, Type element) {
+  unsigned width = element.getIntOrFloatBitWidth();
+  if (width == 1 || !ranges)
+    return width;
+  std::optional<IntegerRange> range = ranges->arrayRange(key);
+  if (!range)
+    return width;
+  return std::max(2u, std::min(width, range->getSignedBits()));
 }
 
 unsigned KernelEmitter::addLocal(Operation *op, MemRefType type) {
@@ -89,12 +115,17 @@ unsigned KernelEmitter::addLocal(Operation *op, MemRefType type) {
   root.name = name;
   root.element = type.getElementType();
   root.size = type.getNumElements();
+  root.bits = storageBits(op, root.element);
   std::string text;
   llvm::raw_string_ostream(text) << type;
   root.comment =
       text +
       (membrane ? ", " + std::to_string(width) + "-bit membrane state" : "");
-  stats.ramBits += root.size * width;
+  if (root.bits != width)
+    root.comment += ", " + std::to_string(root.bits) + " bits hold every value";
+  stats.ramBits += root.size * root.bits;
+  stats.arrays.push_back(
+      {name, membrane ? "membrane" : "buffer", root.size, width, root.bits});
   if (membrane)
     stats.membraneRamBits += root.size * width;
   roots.push_back(root);
@@ -176,9 +207,13 @@ LogicalResult KernelEmitter::collectGlobal(memref::GetGlobalOp op, View &view) {
                 llvm::all_of(values.getValues<APInt>(), [](const APInt &v) {
                   return v.getSExtValue() == 1 || v.getSExtValue() == -1;
                 });
-  stats.romBits += root.packed
-                       ? llvm::alignTo(root.size, 64)
-                       : root.size * root.element.getIntOrFloatBitWidth();
+  if (!root.packed)
+    root.bits = storageBits(global.getOperation(), root.element);
+  stats.romBits +=
+      root.packed ? llvm::alignTo(root.size, 64) : root.size * root.bits;
+  stats.arrays.push_back({root.name, "rom", root.size,
+                          root.element.getIntOrFloatBitWidth(),
+                          root.packed ? 1u : root.bits});
   roots.push_back(root);
   return success();
 }

@@ -37,6 +37,57 @@ Totals total(const std::vector<LayerInfo> &layers) {
   return t;
 }
 
+/// The widest element the kernel stores for a layer (its arrays are named
+/// after its tag), 0 if it has none.
+int64_t storedBits(const LayerInfo &layer, const KernelStats &stats) {
+  unsigned bits = 0;
+  for (const ArrayInfo &array : stats.arrays)
+    if (array.kind != "rom" && StringRef(array.name).starts_with(layer.tag) &&
+        array.name.size() > layer.tag.size() &&
+        array.name[layer.tag.size()] == '_')
+      bits = std::max(bits, array.bits);
+  return bits;
+}
+
+const std::vector<MultiplyInfo> &multipliesOf(const LayerInfo &layer,
+                                              const KernelStats &stats) {
+  static const std::vector<MultiplyInfo> none;
+  auto it = stats.layerMultiplies.find(layer.tag);
+  return it == stats.layerMultiplies.end() ? none : it->second;
+}
+
+llvm::json::Array multiplyJSON(const std::vector<MultiplyInfo> &list) {
+  llvm::json::Array out;
+  for (const MultiplyInfo &m : list)
+    out.push_back(llvm::json::Object{
+        {"bits", llvm::json::Array{int64_t(m.wideBits), int64_t(m.narrowBits)}},
+        {"constant_operand", m.constantOperand},
+        {"sites", m.sites},
+        {"fits_one_dsp", m.fitsDSP()}});
+  return out;
+}
+
+/// "25x14 (2), 8x2 const" for the tables.
+std::string multiplyText(const std::vector<MultiplyInfo> &list) {
+  std::string text;
+  for (const MultiplyInfo &m : list) {
+    if (!text.empty())
+      text += ", ";
+    text += std::to_string(m.wideBits) + "x" + std::to_string(m.narrowBits) +
+            (m.constantOperand ? " const" : "") +
+            (m.sites > 1 ? " (" + std::to_string(m.sites) + ")" : "");
+  }
+  return text.empty() ? "-" : text;
+}
+
+int64_t overOneDSP(const KernelStats &stats) {
+  int64_t count = 0;
+  for (const auto &entry : stats.layerMultiplies)
+    for (const MultiplyInfo &m : entry.getValue())
+      count += m.fitsDSP() ? 0 : m.sites;
+  return count;
+}
+
 int64_t cyclesOf(const LayerInfo &layer, const KernelStats &stats) {
   auto it = stats.layerCycles.find(layer.tag);
   return it == stats.layerCycles.end() ? 0 : it->second;
@@ -51,20 +102,29 @@ std::string hls::renderReportJSON(const qsnn::ModelDescription &d,
   Totals t = total(layers);
   llvm::json::Array layerArray;
   for (const LayerInfo &l : layers)
-    layerArray.push_back(
-        llvm::json::Object{{"tag", l.tag},
-                           {"op", l.op},
-                           {"signature", l.signature},
-                           {"range", llvm::json::Array{l.lo, l.hi}},
-                           {"accumulator_bits", int64_t(l.accBits)},
-                           {"ir_bits", int64_t(l.irBits)},
-                           {"macs", l.macs},
-                           {"binary_macs", l.binaryMacs},
-                           {"popcount_words", l.popcountWords},
-                           {"weight_rom_bits", l.weightRomBits},
-                           {"constant_rom_bits", l.constantRomBits},
-                           {"state_bits_per_sample", l.stateBits},
-                           {"estimated_cycles", cyclesOf(l, stats)}});
+    layerArray.push_back(llvm::json::Object{
+        {"tag", l.tag},
+        {"op", l.op},
+        {"signature", l.signature},
+        {"range", llvm::json::Array{l.lo, l.hi}},
+        {"accumulator_bits", int64_t(l.accBits)},
+        {"ir_bits", int64_t(l.irBits)},
+        {"macs", l.macs},
+        {"binary_macs", l.binaryMacs},
+        {"popcount_words", l.popcountWords},
+        {"weight_rom_bits", l.weightRomBits},
+        {"constant_rom_bits", l.constantRomBits},
+        {"state_bits_per_sample", l.stateBits},
+        {"estimated_cycles", cyclesOf(l, stats)},
+        {"stored_bits", storedBits(l, stats)},
+        {"multiplies", multiplyJSON(multipliesOf(l, stats))}});
+  llvm::json::Array arrayList;
+  for (const ArrayInfo &a : stats.arrays)
+    arrayList.push_back(llvm::json::Object{{"name", a.name},
+                                           {"kind", a.kind},
+                                           {"elements", a.elements},
+                                           {"ir_bits", int64_t(a.irBits)},
+                                           {"bits", int64_t(a.bits)}});
   llvm::json::Object root{
       {"name", options.name},
       {"top", options.name + "_top"},
@@ -94,6 +154,11 @@ std::string hls::renderReportJSON(const qsnn::ModelDescription &d,
        llvm::json::Object{{"estimated_latency", stats.totalCycles},
                           {"estimated_dataflow_interval", stats.maxNestCycles},
                           {"pipelined_loops", stats.pipelinedLoops}}},
+      {"widths",
+       llvm::json::Object{{"int64_scalars", stats.int64Scalars},
+                          {"int64_arrays", stats.int64Arrays},
+                          {"multiplies_over_one_dsp", overOneDSP(stats)}}},
+      {"arrays", std::move(arrayList)},
       {"layers", std::move(layerArray)}};
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -132,18 +197,28 @@ std::string hls::renderReportMarkdown(const qsnn::ModelDescription &d,
      << " |\n"
      << "| estimated latency | " << stats.totalCycles << " cycles |\n"
      << "| estimated DATAFLOW interval | " << stats.maxNestCycles
-     << " cycles |\n\n"
-     << "| layer | op | result range | acc bits | IR bits | MACs | binary "
-        "MACs | popcounts | state bits | cycles |\n"
-     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+     << " cycles |\n"
+     << "| 64-bit scalars / arrays declared (besides the interface) | "
+     << stats.int64Scalars << " / " << stats.int64Arrays << " |\n"
+     << "| multiplies wider than one DSP (27 x 18) | " << overOneDSP(stats)
+     << " |\n\n"
+     << "| layer | op | result range | acc bits | IR bits | stored bits | "
+        "MACs | binary MACs | popcounts | state bits | multiplies | cycles "
+        "|\n"
+     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | "
+        "--- |\n";
   for (const LayerInfo &l : layers)
     os << "| " << l.tag << " | " << l.op << " | [" << l.lo << ", " << l.hi
-       << "] | " << l.accBits << " | " << l.irBits << " | " << l.macs << " | "
-       << l.binaryMacs << " | " << l.popcountWords << " | " << l.stateBits
-       << " | " << cyclesOf(l, stats) << " |\n";
+       << "] | " << l.accBits << " | " << l.irBits << " | "
+       << storedBits(l, stats) << " | " << l.macs << " | " << l.binaryMacs
+       << " | " << l.popcountWords << " | " << l.stateBits << " | "
+       << multiplyText(multipliesOf(l, stats)) << " | " << cyclesOf(l, stats)
+       << " |\n";
   os << "\nCycles are estimates: a pipelined loop takes II per iteration "
         "plus its\ndependence depth, an outer loop repeats its body. The "
         "accumulator bits\nare exact bounds from the weights (range "
-        "analysis); the kernel stores\nthe IR's types.\n";
+        "analysis). The kernel stores\nevery array and scalar with the bits "
+        "its range needs (stored bits:\nthe widest array of the layer); "
+        "multiplies list their operand bits.\n";
   return text;
 }

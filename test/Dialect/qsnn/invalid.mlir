@@ -424,10 +424,11 @@ func.func @ireadout_rank(%g: tensor<4x3x1xi64>) -> tensor<2x3xi64> {
 
 // -----
 
-// The NIR dynamics (docs/spec.md §8.3) exist only for unquantized membranes.
-func.func @lif_strict_quantized(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
-  // expected-error @+1 {{strict, reset = subtract | none, a non-zero v_reset and emit_membrane need membrane_bits = 32 and fire_on = full}}
-  %0 = qsnn.lif %x {time_steps = 4, membrane_bits = 2, alpha_u = 1.0, strict = true} : tensor<8x4xf32>
+// The NIR dynamics (docs/spec.md §8.3) other than a strict threshold exist
+// only for unquantized membranes (§8.5).
+func.func @lif_v_reset_quantized(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{reset = subtract | none, a non-zero v_reset and emit_membrane need membrane_bits = 32 and fire_on = full}}
+  %0 = qsnn.lif %x {time_steps = 4, membrane_bits = 2, alpha_u = 1.0, strict = true, v_reset = 0.25} : tensor<8x4xf32>
   return %0 : tensor<8x4xf32>
 }
 

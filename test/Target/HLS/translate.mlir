@@ -64,32 +64,35 @@ func.func @forward(%in: memref<2x4xi8>, %out: memref<2xi64>) {
 // CHECK: QSNN_HLS(ARRAY_PARTITION variable=buf_membrane type=complete)
 // CHECK: static qsnn_i3 buf_membrane[4]; // memref<2x2xi3>, 3-bit membrane state
 // CHECK: loop_d0: for (int i0 = 0; i0 < 2; i0 += 1) {
-// CHECK-NEXT: int64_t [[ACC:v[0-9]+]] = 0;
+// The loop-carried sum of 4 products of [0, 255] x [-128, 127] needs 18
+// bits; the if's result keeps 64 (an unsigned shift of a value the
+// intervals cannot prove non-negative).
+// CHECK-NEXT: qsnn_i18 [[ACC:v[0-9]+]] = 0;
 // CHECK-NEXT: loop_d1: for (int i1 = 0; i1 < 4; i1 += 1) {
 // CHECK-NEXT: QSNN_HLS(PIPELINE II=1)
 // CHECK-NEXT: const int8_t [[P:v[0-9]+]] = (int8_t)in[i0 * 4 + i1];
-// CHECK-NEXT: const int64_t [[PU:v[0-9]+]] = ((int64_t)[[P]] & 255);
+// CHECK-NEXT: const qsnn_i9 [[PU:v[0-9]+]] = ((int64_t)[[P]] & 255);
 // CHECK-NEXT: const int8_t [[Q:v[0-9]+]] = const_rom[i1];
-// CHECK-NEXT: const int64_t [[QS:v[0-9]+]] = (int64_t)[[Q]];
-// CHECK-NEXT: const int64_t [[M:v[0-9]+]] = [[PU]] * [[QS]];
-// CHECK-NEXT: const int64_t [[N:v[0-9]+]] = [[ACC]] + [[M]];
+// CHECK-NEXT: const int8_t [[QS:v[0-9]+]] = (int64_t)[[Q]];
+// CHECK-NEXT: const int16_t [[M:v[0-9]+]] = (int64_t)[[PU]] * (int64_t)[[QS]];
+// CHECK-NEXT: const qsnn_i18 [[N:v[0-9]+]] = (int64_t)[[ACC]] + (int64_t)[[M]];
 // CHECK-NEXT: [[ACC]] = [[N]];
 // CHECK-NEXT: }
-// CHECK-NEXT: const bool [[NEG:v[0-9]+]] = [[ACC]] < 0;
+// CHECK-NEXT: const bool [[NEG:v[0-9]+]] = (int64_t)[[ACC]] < 0;
 // CHECK-NEXT: int64_t [[R:v[0-9]+]];
 // CHECK-NEXT: if ([[NEG]]) {
-// CHECK-NEXT: const int64_t [[S1:v[0-9]+]] = [[ACC]] >> (int64_t)(uint64_t)1;
+// CHECK-NEXT: const qsnn_i17 [[S1:v[0-9]+]] = (int64_t)[[ACC]] >> (int64_t)(uint64_t)1;
 // CHECK-NEXT: [[R]] = [[S1]];
 // CHECK-NEXT: } else {
 // CHECK-NEXT: const int64_t [[S2:v[0-9]+]] = (int64_t)((uint64_t)(int64_t)(uint64_t)[[ACC]] >> (int64_t)(uint64_t)1);
 // CHECK-NEXT: [[R]] = [[S2]];
 // CHECK-NEXT: }
-// CHECK-NEXT: const int8_t [[T:v[0-9]+]] = (int8_t)qsnn_wrap<3>([[R]]);
+// CHECK-NEXT: const qsnn_i3 [[T:v[0-9]+]] = (int8_t)qsnn_wrap<3>([[R]]);
 // CHECK-NEXT: const int [[IDX:v[0-9]+]] = i0 * 2;
 // CHECK-NEXT: buf_membrane[[[IDX]]] = [[T]];
-// CHECK-NEXT: const int8_t [[B:v[0-9]+]] = (int8_t)buf_membrane[[[IDX]]];
-// CHECK-NEXT: const int64_t [[W:v[0-9]+]] = (int64_t)[[B]];
-// CHECK-NEXT: const int64_t [[MX:v[0-9]+]] = ([[W]] > [[R]] ? [[W]] : [[R]]);
+// CHECK-NEXT: const qsnn_i3 [[B:v[0-9]+]] = buf_membrane[[[IDX]]];
+// CHECK-NEXT: const qsnn_i3 [[W:v[0-9]+]] = (int64_t)[[B]];
+// CHECK-NEXT: const int64_t [[MX:v[0-9]+]] = ((int64_t)[[W]] > [[R]] ? (int64_t)[[W]] : [[R]]);
 // CHECK-NEXT: out[i0] = [[MX]];
 // CHECK: const int [[UB:v[0-9]+]] = (int)(((int64_t)v{{[0-9]+}} & 255));
 // CHECK-NEXT: const int [[LIM:v[0-9]+]] = ([[UB]] < 4 ? [[UB]] : 4);

@@ -34,6 +34,10 @@ struct EmitOptions {
   unsigned ii = 1;
   Interface interface = Interface::Axi;
   bool dataflow = false;
+  /// The exact range [lo, hi] of each layer's accumulator (tag ->
+  /// range, from annotateLayers): the kernel sizes the arrays that
+  /// accumulate them. Empty: accumulators keep the IR's types.
+  llvm::StringMap<std::pair<int64_t, int64_t>> layerRanges;
   /// When set, the kernel includes this header (its prototype and macros)
   /// instead of declaring the top function itself.
   std::string headerName;
@@ -56,6 +60,24 @@ struct LayerInfo {
   int64_t cycles = 0;          // estimated cycles (filled after emission)
 };
 
+/// An array of the kernel as declared.
+struct ArrayInfo {
+  std::string name;
+  std::string kind; // buffer, membrane, rom
+  int64_t elements = 0;
+  unsigned irBits = 0; // the IR's element width
+  unsigned bits = 0;   // the width the kernel stores
+};
+
+/// The multiplies of a layer with the same operand widths.
+struct MultiplyInfo {
+  unsigned wideBits = 0, narrowBits = 0; // operand widths, wider first
+  bool constantOperand = false;          // one operand is a literal
+  int64_t sites = 0;                     // multiplies in the kernel's code
+  /// Both operands fit one DSP48E2 multiplier (signed 27 x 18).
+  bool fitsDSP() const { return wideBits <= 27 && narrowBits <= 18; }
+};
+
 /// Summary of the emitted kernel, for the report.
 struct KernelStats {
   /// ROM bits of the kernel's constant arrays as emitted.
@@ -67,6 +89,12 @@ struct KernelStats {
   int64_t pipelinedLoops = 0;
   /// Estimated cycles per layer tag ("" for code outside any layer).
   llvm::StringMap<int64_t> layerCycles;
+  /// Every local and ROM array with its IR and stored widths.
+  std::vector<ArrayInfo> arrays;
+  /// Multiplies per layer tag, by operand widths.
+  llvm::StringMap<std::vector<MultiplyInfo>> layerMultiplies;
+  /// Scalars and arrays (besides the interface) declared 64 bits wide.
+  int64_t int64Scalars = 0, int64Arrays = 0;
   int64_t totalCycles = 0;   // sequential: the sum over loop nests
   int64_t maxNestCycles = 0; // the slowest nest: the DATAFLOW interval
 };

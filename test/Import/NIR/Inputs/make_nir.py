@@ -174,6 +174,28 @@ def case_delay():
     return nodes, edges, layout, version
 
 
+def case_li():
+    """An LI readout: no integer form."""
+    nodes, edges, layout, version = case_lif_v1()
+    nodes["lif"] = {"type": "LI", "tau": np.full(5, 0.02, F),
+                    "r": np.full(5, 2.0, F), "v_leak": np.zeros(5, F)}
+    return nodes, edges, layout, version
+
+
+def case_r_per_position():
+    """A Conv2d feeding an IF whose R differs within a channel."""
+    g = rng(3)
+    r = np.ones((2, 2, 2), F)
+    r[0, 1, 1] = 2.0
+    return chain([("in", io("Input", [1, 3, 3], "v1")),
+                  ("conv", {"type": "Conv2d",
+                            "weight": g.normal(size=(2, 1, 2, 2)).astype(F),
+                            "bias": np.zeros(2, F)}),
+                  ("if", {"type": "IF", "r": r,
+                          "v_threshold": np.ones((2, 2, 2), F)}),
+                  ("out", io("Output", [2, 2, 2], "v1"))])
+
+
 def damage_global_heap(path):
     """Sets the size of the first object in the file's first global heap
     collection ("GCOL": signature, version, 3 reserved, u64 size; then

@@ -3,7 +3,11 @@ artifact (qsnn-compile --target cpu): random uint8 inputs -> input_0.pb, the
 artifact's integer logits -> output_0.pb. The artifact runs through the
 qsnn package's runtime binding (python/qsnn/runtime.py).
 
-usage: cpu_vectors.py ARTIFACT_DIR OUT_DIR [--samples N] [--seed S]
+usage: cpu_vectors.py ARTIFACT_DIR OUT_DIR [--samples N] [--seed S] [--extremes]
+
+--extremes puts four inputs first that drive sums to their bounds (all 0,
+all 255, and 0/255 alternating in both phases), so kernels that store
+values in the narrow widths their ranges prove meet those ranges' ends.
 """
 import argparse
 import os
@@ -43,12 +47,19 @@ def random_bytes(count, state):
     return out, state
 
 
+def extreme_inputs(count):
+    return [bytearray(count), bytearray([255]) * count,
+            bytearray(255 * (i % 2) for i in range(count)),
+            bytearray(255 * (1 - i % 2) for i in range(count))]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("artifact")
     parser.add_argument("out")
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--extremes", action="store_true")
     args = parser.parse_args()
     with Model(args.artifact) as model:
         info = model.info
@@ -58,8 +69,12 @@ def main():
         count = int(np.prod(in_shape))
         state = args.seed
         pixels, logits = bytearray(), bytearray()
-        for _ in range(args.samples):
-            chunk, state = random_bytes(count, state)
+        fixed = extreme_inputs(count) if args.extremes else []
+        for sample in range(args.samples):
+            if sample < len(fixed):
+                chunk = fixed[sample]
+            else:
+                chunk, state = random_bytes(count, state)
             z = model.run(np.frombuffer(bytes(chunk), np.uint8).reshape(in_shape))
             pixels += chunk
             logits += struct.pack("<%dq" % z.size, *z.reshape(-1).tolist())

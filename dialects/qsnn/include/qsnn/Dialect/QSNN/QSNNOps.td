@@ -182,17 +182,21 @@ def QSNN_LIFOp : QSNN_Op<"lif", [Pure, AllTypesMatch<["input", "output"]>]> {
     `membrane_bits = 32` disables quantization (`alpha_u` unused). Otherwise
     `alpha_u` is the trained running estimate of the membrane range.
 
-    Spiking graphs from other front ends (NIR, docs/spec.md §8) also use,
-    with `membrane_bits = 32` and `fire_on = full` only:
+    Spiking graphs from other front ends (NIR, docs/spec.md §8) also use:
 
-    - `strict`: `s_t = [h_t > threshold]` instead of `>=`;
+    - `strict`: `s_t = [h_t > threshold]` (or `[q > threshold]`) instead of
+      `>=`, with any membrane_bits (its integer form: §8.5);
+
+    and, with `membrane_bits = 32` and `fire_on = full` only:
+
     - `reset = subtract`: `u_t = h_t - s_t * threshold`; `reset = none`:
       the neuron never fires (`s_t = 0`, `u_t = h_t`, `threshold` unused);
       `reset = hard` stores `v_reset` (default 0) when it fires;
     - `emit_membrane`: the result is the stored membrane `u_t` of every step
       instead of the spikes.
 
-    The ONNX schema and the integer form know only the defaults.
+    The ONNX schema knows only the defaults; the integer form has the
+    defaults and `strict`.
   }];
   let arguments = (ins QSNN_FloatTensor:$input,
                    ConfinedAttr<I64Attr, [IntPositive]>:$time_steps,
