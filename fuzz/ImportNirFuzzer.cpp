@@ -1,11 +1,12 @@
 //===- ImportNirFuzzer.cpp - the NIR reader and importer ------------------===//
 //
-// Any bytes, read as an HDF5 file image (HDF5's core driver, in memory),
-// go through the checked HDF5 reader, the graph checks and the importer
-// (docs/spec.md §8), and, when they import, the qsnn stage qsnn-compile runs
-// for float numerics. Errors are expected; crashes, sanitizer reports and
-// hangs are findings. HDF5 itself is the system library, not instrumented:
-// findings inside it are reported as its own.
+// Any bytes, read as the encoded HDF5 tree the importer's HDF5 reader
+// process sends (docs/spec.md §8.1), go through the decoder, the graph
+// checks and the importer, and, when they import, the qsnn stage
+// qsnn-compile runs for float numerics: all of qsnn's own code for NIR
+// input, in process. The HDF5 library itself only ever runs in the reader
+// process, whose failures are errors (test/Import/NIR/errors.test). Errors
+// are expected; crashes, sanitizer reports and hangs are findings.
 //
 //===----------------------------------------------------------------------===//
 #include "qsnn/Import/ImportNIR.h"
@@ -43,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.dt = 1e-3;
   options.exposeMembranes = true;
   OwningOpRef<ModuleOp> module =
-      qsnn::importNirBuffer(contents, "<fuzz>", context, options);
+      qsnn::importNirEncodedTree(contents, "<fuzz>", context, options);
   if (!module)
     return 0;
   qsnn::QSNNStageOptions stage;

@@ -2,7 +2,8 @@
 
 Seeds are small valid inputs, so that fuzzing starts inside each format:
 ONNX models taken from the importer's lit tests (onnxtext as written, binary
-as parsed and serialized by onnx), NIR graphs written with h5py, one tiny
+as parsed and serialized by onnx), NIR graphs written with h5py (as the
+importer's HDF5 reader process encodes them), one tiny
 file set per data set, model.json manifests of the runtime tests'
 hand-written artifact, ELF headers, and TensorProto test vectors (with the
 fuzzers' findings, as regression inputs).
@@ -180,11 +181,46 @@ def tensor_seeds():
     write("fuzz-run-tensorfile", "empty-float-data", empty.SerializeToString())
 
 
+def encode_hdf5_tree(group):
+    """The HDF5 tree of an h5py file in the encoding of the importer's HDF5
+    reader process (docs/spec.md §8.1, lib/Import/NIR/HDF5TreeCodec.cpp):
+    fuzz-import-nir reads this, not HDF5 files."""
+    import h5py
+
+    def shape(dataset):
+        return struct.pack("<B", len(dataset.shape)) + b"".join(
+            struct.pack("<Q", n) for n in dataset.shape)
+
+    def node(item):
+        if isinstance(item, h5py.Group):
+            out = struct.pack("<BI", 0, len(item))
+            for name in sorted(item, key=lambda n: n.encode()):
+                out += struct.pack("<H", len(name.encode())) + name.encode()
+                out += node(item[name])
+            return out
+        kind = item.dtype.kind
+        if kind in "iuf":
+            values = np.asarray(item[()], dtype="<f8").flatten()
+            return (struct.pack("<B", 1) + shape(item) +
+                    struct.pack("<B", 1 if kind in "iu" else 0) +
+                    values.tobytes())
+        assert kind in "SO", "unsupported dataset " + item.name
+        out = struct.pack("<B", 2) + shape(item)
+        for text in np.asarray(item[()], dtype=object).flatten():
+            data = text if isinstance(text, bytes) else text.encode()
+            out += struct.pack("<I", len(data)) + data
+        return out
+
+    return b"QSNNH5\0\1T" + node(group)
+
+
 def nir_seeds():
-    """NIR graphs as the importer's tests write them (h5py), uncompressed
-    so that the fuzzer's mutations reach the graph, not only zlib."""
+    """NIR graphs as the importer's tests write them (h5py), encoded as the
+    HDF5 reader process sends them to the importer."""
     import sys
     import tempfile
+
+    import h5py
     sys.path.insert(0, os.path.join(ROOT, "test", "Import", "NIR", "Inputs"))
     import make_nir
     for case in ("lif-v0", "lif-v1", "fan", "cycle", "missing-type",
@@ -194,8 +230,8 @@ def nir_seeds():
             path = os.path.join(folder, "seed.nir")
             make_nir.write(path, nodes, edges, version, layout,
                            compression=None)
-            with open(path, "rb") as f:
-                write("fuzz-import-nir", case, f.read())
+            with h5py.File(path, "r") as f:
+                write("fuzz-import-nir", case, encode_hdf5_tree(f))
 
 
 def main():

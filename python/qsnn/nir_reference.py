@@ -8,6 +8,11 @@ input frames ``[T, N, ...]`` and returns ``{output node: [T, N, ...]}`` and
 ``{neuron: membrane [T, N, ...]}``. Arithmetic is float32 in the order §8.3
 gives: ``I' = x * gain + bias``, ``h = u * decay + I'``, fire on ``h > θ``,
 store ``v_reset`` after a spike.
+
+``read`` calls HDF5 (through h5py) in the calling process, so it is for
+files one trusts, such as the tests' own: a damaged file can crash HDF5
+and the interpreter with it (docs/spec.md §8.1). ``qsnn-compile`` reads
+untrusted files with HDF5 contained in a child process.
 """
 import math
 

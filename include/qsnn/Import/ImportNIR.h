@@ -63,6 +63,14 @@ OwningOpRef<ModuleOp> importNirBuffer(llvm::StringRef contents,
                                       MLIRContext &context,
                                       const NirImportOptions &options);
 
+/// Same for the HDF5 tree of a file in the encoding the importer's HDF5
+/// reader process sends (docs/spec.md §8.1) instead of the file: all of
+/// qsnn's own reading without the HDF5 library (the fuzzer's entry point).
+OwningOpRef<ModuleOp> importNirEncodedTree(llvm::StringRef encoded,
+                                           llvm::StringRef path,
+                                           MLIRContext &context,
+                                           const NirImportOptions &options);
+
 /// Registers `--import-nir` (options `--nir-dt`, `--nir-time-steps`,
 /// `--nir-expose-membranes`; `--batch` is shared with --import-onnx) with
 /// mlir-translate.

@@ -115,7 +115,7 @@ bool Reader::readStrings(hid_t dataset, hid_t fileType, H5Node &node) {
     return fail(node.path, "cannot read the string type");
   if (variable) {
     if (H5Tset_size(memType, H5T_VARIABLE) < 0 ||
-        !charge(node.path, static_cast<int64_t>(count * sizeof(char *))))
+        !charge(node.path, static_cast<int64_t>(count * sizeof(std::string))))
       return fail(node.path, "cannot read the string type");
     std::vector<char *> texts(count, nullptr);
     if (H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()) <
@@ -136,7 +136,8 @@ bool Reader::readStrings(hid_t dataset, hid_t fileType, H5Node &node) {
   size_t width = H5Tget_size(fileType);
   if (width == 0 || width > static_cast<size_t>(kMaxDatasetElements))
     return fail(node.path, "unsupported string width");
-  if (!charge(node.path, static_cast<int64_t>(count * width)) ||
+  if (!charge(node.path,
+              static_cast<int64_t>(count * (width + sizeof(std::string)))) ||
       H5Tset_size(memType, width) < 0 ||
       H5Tset_strpad(memType, H5T_STR_NULLPAD) < 0)
     return false;
@@ -205,6 +206,9 @@ bool Reader::readGroup(hid_t group, H5Node &node, int depth) {
     Handle object(H5Oopen(group, name.c_str(), H5P_DEFAULT));
     if (!object.valid())
       return fail(path, "cannot open the object (truncated or corrupt file?)");
+    // Charged as the importer's decoder charges it (HDF5TreeCodec.cpp).
+    if (!charge(path, static_cast<int64_t>(sizeof(H5Node) + name.size())))
+      return false;
     auto child = std::make_unique<H5Node>();
     child->path = path;
     H5I_type_t type = H5Iget_type(object);

@@ -1,11 +1,11 @@
 //===- HDF5Tree.h - an HDF5 file read into plain C++ values -----*- C++ -*-===//
 //
 // The NIR importer reads the whole HDF5 file once, with every HDF5 call
-// checked, into this tree of groups and datasets; the graph logic never
-// touches the HDF5 API. A file is outside input and may be hostile, so the
-// reader bounds what it allocates (elements per dataset, total bytes,
-// nesting depth, members per group) and refuses links to other files.
-// Private to lib/Import/NIR.
+// checked, into this tree of groups and datasets, in a child process
+// (HDF5Process.h); the graph logic never touches the HDF5 API. A file is
+// outside input and may be hostile, so the reader bounds what it allocates
+// (elements per dataset, total bytes, nesting depth, members per group) and
+// refuses links to other files. Private to lib/Import/NIR.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QSNN_LIB_IMPORT_NIR_HDF5TREE_H
@@ -48,7 +48,7 @@ constexpr int64_t kMaxGroupMembers = int64_t(1) << 16;
 
 /// Reads an HDF5 file image (the file's bytes). Returns the root group, or
 /// null with a one-line reason in `error`. HDF5's own error stack is never
-/// printed.
+/// printed. Calls the HDF5 library: only the reader process runs it.
 std::unique_ptr<H5Node> readHDF5Image(llvm::StringRef image,
                                       std::string &error);
 

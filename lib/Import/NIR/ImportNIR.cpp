@@ -2,7 +2,9 @@
 #include "qsnn/Import/ImportNIR.h"
 
 #include "Emitter.h"
+#include "HDF5Process.h"
 #include "HDF5Tree.h"
+#include "HDF5TreeCodec.h"
 #include "NirGraph.h"
 
 #include "qsnn/Dialect/QSNN/QSNNDialect.h"
@@ -37,32 +39,38 @@ static void registerDialects(DialectRegistry &registry) {
 /// Upper bound on T * N: every merged tensor's leading dimension.
 constexpr int64_t kMaxRows = int64_t(1) << 24;
 
-OwningOpRef<ModuleOp> qsnn::importNirBuffer(llvm::StringRef contents,
-                                            llvm::StringRef path,
-                                            MLIRContext &context,
-                                            const NirImportOptions &options) {
+/// Loads the dialects and checks the options; false after an error.
+static bool prepare(MLIRContext &context, Location fileLoc,
+                    const NirImportOptions &options) {
   DialectRegistry registry;
   registerDialects(registry);
   context.appendDialectRegistry(registry);
   context.loadAllAvailableDialects();
-  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
   if (options.timeSteps < 1 || options.batchSize < 1 ||
       options.timeSteps > kMaxRows / options.batchSize) {
     emitError(fileLoc) << "time steps " << options.timeSteps << " and batch "
                        << options.batchSize
                        << " must be positive with T * N at most " << kMaxRows;
-    return nullptr;
+    return false;
   }
   if (options.dt < 0 || !std::isfinite(options.dt)) {
     emitError(fileLoc) << "dt must be positive and finite";
-    return nullptr;
+    return false;
   }
-  std::string error;
-  std::unique_ptr<nir_import::H5Node> root =
-      nir_import::readHDF5Image(contents, error);
+  return true;
+}
+
+/// The graph checks and the emitter on a tree read from the file (null
+/// with `error` when it could not be read).
+static OwningOpRef<ModuleOp> importTree(const nir_import::H5Node *root,
+                                        const std::string &error,
+                                        llvm::StringRef path, Location fileLoc,
+                                        MLIRContext &context,
+                                        const NirImportOptions &options) {
+  std::string graphError = error;
   nir_import::NirGraph graph;
-  if (!root || !nir_import::buildNirGraph(*root, graph, error)) {
-    emitError(fileLoc) << error;
+  if (!root || !nir_import::buildNirGraph(*root, graph, graphError)) {
+    emitError(fileLoc) << graphError;
     return nullptr;
   }
   nir_import::Emitter emitter(context, path, options, graph);
@@ -74,6 +82,35 @@ OwningOpRef<ModuleOp> qsnn::importNirBuffer(llvm::StringRef contents,
   if (failed(verify(*module)))
     return nullptr;
   return module;
+}
+
+OwningOpRef<ModuleOp> qsnn::importNirBuffer(llvm::StringRef contents,
+                                            llvm::StringRef path,
+                                            MLIRContext &context,
+                                            const NirImportOptions &options) {
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  if (!prepare(context, fileLoc, options))
+    return nullptr;
+  // HDF5 runs in a child process: a file that crashes or hangs it is one
+  // error here (lib/Import/NIR/HDF5Process.h).
+  std::string error;
+  std::unique_ptr<nir_import::H5Node> root =
+      nir_import::readHDF5ImageContained(contents, error);
+  return importTree(root.get(), error, path, fileLoc, context, options);
+}
+
+OwningOpRef<ModuleOp>
+qsnn::importNirEncodedTree(llvm::StringRef encoded, llvm::StringRef path,
+                           MLIRContext &context,
+                           const NirImportOptions &options) {
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  if (!prepare(context, fileLoc, options))
+    return nullptr;
+  std::string error;
+  bool readerError;
+  std::unique_ptr<nir_import::H5Node> root =
+      nir_import::decodeHDF5Tree(encoded, error, readerError);
+  return importTree(root.get(), error, path, fileLoc, context, options);
 }
 
 OwningOpRef<ModuleOp> qsnn::importNirFile(llvm::StringRef path,

@@ -6,6 +6,10 @@ qsnn: the tests of the NIR importer read these files.
     make_nir.py CASE OUT.nir      one graph (CASE from the table below)
     make_nir.py --list            the case names
 
+`damaged-heap` is `lif-v1` with the first object of its global heap (the
+variable-length strings) claiming 1 GiB: HDF5 1.10 copies that many bytes
+out of the 4 KiB heap (the importer must contain the crash).
+
 Layouts: `v0` is file version 0.1 (Input/Output `shape`, `type` as bytes,
 edges as byte strings); `v1` is 1.x (str `type`, fixed-length edge
 strings, Input/Output `input_type`/`output_type` groups)."""
@@ -192,20 +196,39 @@ def case_r_per_position():
                   ("out", io("Output", [2, 2, 2], "v1"))])
 
 
+def damage_global_heap(path):
+    """Sets the size of the first object in the file's first global heap
+    collection ("GCOL": signature, version, 3 reserved, u64 size; then
+    objects: u16 index, u16 references, 4 reserved, u64 size, data)."""
+    with open(path, "r+b") as f:
+        data = f.read()
+        at = data.find(b"GCOL")
+        assert at >= 0, "no global heap in " + path
+        f.seek(at + 16 + 8)
+        f.write((1 << 30).to_bytes(8, "little"))
+
+
+# Cases written as another case and then damaged at the byte level.
+DAMAGED = {"damaged-heap": ("lif-v1", damage_global_heap)}
+
 CASES = {name[5:].replace("_", "-"): fn
          for name, fn in globals().items() if name.startswith("case_")}
 
 
 def main(argv):
+    names = sorted(list(CASES) + list(DAMAGED))
     if argv[1:] == ["--list"]:
-        print("\n".join(sorted(CASES)))
+        print("\n".join(names))
         return 0
-    if len(argv) != 3 or argv[1] not in CASES:
+    if len(argv) != 3 or argv[1] not in names:
         print("usage: make_nir.py CASE OUT.nir (cases: %s)"
-              % ", ".join(sorted(CASES)), file=sys.stderr)
+              % ", ".join(names), file=sys.stderr)
         return 2
-    nodes, edges, layout, version = CASES[argv[1]]()
+    case, damage = DAMAGED.get(argv[1], (argv[1], None))
+    nodes, edges, layout, version = CASES[case]()
     write(argv[2], nodes, edges, version, layout)
+    if damage:
+        damage(argv[2])
     return 0
 
 
