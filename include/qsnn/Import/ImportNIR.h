@@ -26,6 +26,16 @@ class MLIRContext;
 
 namespace mlir::qsnn {
 
+/// Post-training quantization of a NIR graph (docs/spec.md §8.5): int8
+/// per-output-channel weights (or binary where a channel's weights are
+/// ±alpha), and LIF / IF nodes with `membraneBits`-bit membranes of range
+/// alphaU[node]. At namespace scope so that clang sees its default member
+/// initializers when std::optional checks default construction.
+struct NirQuantization {
+  int64_t membraneBits = 8;
+  std::map<std::string, double> alphaU;
+};
+
 struct NirImportOptions {
   /// Time steps T of one run: the function takes [T, N, ...] input frames.
   int64_t timeSteps = 0;
@@ -39,13 +49,8 @@ struct NirImportOptions {
   /// Also return the membrane of every LIF, IF and CubaLIF node as f32
   /// [T, N, ...] named `membrane:<node>`, after the Output nodes.
   bool exposeMembranes = false;
-  /// Post-training quantization (docs/spec.md §8.5): int8 per-output-channel
-  /// weights (or binary where a channel's weights are ±alpha), and LIF / IF
-  /// nodes with `membraneBits`-bit membranes of range alphaU[node].
-  struct Quantization {
-    int64_t membraneBits = 8;
-    std::map<std::string, double> alphaU;
-  };
+  /// Post-training quantization (docs/spec.md §8.5); see NirQuantization.
+  using Quantization = NirQuantization;
   std::optional<Quantization> quantization;
 };
 
