@@ -49,12 +49,15 @@ TEST(TensorProto, Int64AndNegativeInt32Varints) {
 
 TEST(TensorProto, RawDataEvenEmpty) {
   onnx::TensorProto proto;
+  // rawData views the parsed bytes, so they must outlive the fields.
   proto.set_raw_data(std::string("\x01\x00\xff", 3));
-  TensorProtoFields fields = parse(proto.SerializeAsString());
+  std::string bytes = proto.SerializeAsString();
+  TensorProtoFields fields = parse(bytes);
   EXPECT_TRUE(fields.hasRawData);
   EXPECT_EQ(fields.rawData, std::string_view("\x01\x00\xff", 3));
   proto.set_raw_data("");
-  fields = parse(proto.SerializeAsString());
+  bytes = proto.SerializeAsString();
+  fields = parse(bytes);
   EXPECT_TRUE(fields.hasRawData);
   EXPECT_TRUE(fields.rawData.empty());
 }
