@@ -6,12 +6,15 @@
 //===----------------------------------------------------------------------===//
 #include "OnnxModelIO.h"
 
+#include "qsnn/Support/ContainedProcess.h"
+
 #include <onnx/checker.h>
 #include <onnx/defs/parser.h>
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
 #include <exception>
 #include <limits>
 #include <set>
@@ -137,8 +140,10 @@ static void collect(const onnx::ValueInfoProto &info,
   shapes[info.name()] = std::move(dims);
 }
 
-std::string onnx_import::inferShapes(const onnx::ModelProto &model,
-                                     int64_t batchSize, ShapeMap &shapes) {
+/// The child's side of inferShapes: 'S' and a GraphProto holding the
+/// inferred value_info and outputs, or 'E' and ONNX's message.
+static std::string inferShapesHere(const onnx::ModelProto &model,
+                                   int64_t batchSize) {
   try {
     onnx::ModelProto copy = model;
     onnx::GraphProto &graph = *copy.mutable_graph();
@@ -150,14 +155,45 @@ std::string onnx_import::inferShapes(const onnx::ModelProto &model,
                                         /*strict_mode=*/0);
     onnx::shape_inference::InferShapes(copy, onnx::OpSchemaRegistry::Instance(),
                                        options);
-    for (const onnx::ValueInfoProto &info : copy.graph().value_info())
-      collect(info, shapes);
-    for (const onnx::ValueInfoProto &info : copy.graph().output())
-      collect(info, shapes);
-    return "";
+    onnx::GraphProto inferred;
+    *inferred.mutable_value_info() = copy.graph().value_info();
+    *inferred.mutable_output() = copy.graph().output();
+    return "S" + inferred.SerializeAsString();
   } catch (const std::exception &e) {
-    return e.what();
+    return std::string("E") + e.what();
   } catch (...) {
-    return "unknown exception";
+    return "Eunknown exception";
   }
+}
+
+/// The first line of `text`, at most 300 bytes.
+static std::string firstLine(const std::string &text) {
+  return text.substr(0, std::min(text.find('\n'), size_t(300)));
+}
+
+std::string onnx_import::inferShapes(const onnx::ModelProto &model,
+                                     int64_t batchSize, ShapeMap &shapes) {
+  // onnx 1.12's inference functions do not check everything a hostile
+  // model can say (a Conv whose data input has rank 2 dereferences a
+  // missing shape), so they run in a child process (docs/spec.md §5.11).
+  constexpr int kTimeLimitSeconds = 60;
+  constexpr size_t kMaxAnswerBytes = size_t(1) << 30;
+  ::qsnn::support::ContainedResult run = ::qsnn::support::runContained(
+      [&] { return inferShapesHere(model, batchSize); }, kTimeLimitSeconds,
+      kMaxAnswerBytes);
+  if (!run.failure.empty())
+    return "the ONNX library ended abnormally (" + run.failure + ")";
+  onnx::GraphProto inferred;
+  if (run.answer.empty() || (run.answer[0] != 'S' && run.answer[0] != 'E'))
+    return "the ONNX library's process sent a damaged answer";
+  if (run.answer[0] == 'E')
+    return firstLine(run.answer.substr(1));
+  if (!inferred.ParseFromArray(run.answer.data() + 1,
+                               static_cast<int>(run.answer.size() - 1)))
+    return "the ONNX library's process sent a damaged answer";
+  for (const onnx::ValueInfoProto &info : inferred.value_info())
+    collect(info, shapes);
+  for (const onnx::ValueInfoProto &info : inferred.output())
+    collect(info, shapes);
+  return "";
 }
